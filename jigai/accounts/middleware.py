@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+# How often the last-activity mark is rewritten (saves a session write on every request).
+_TOUCH_EVERY_SECONDS = 60
+
+
+class IdleTimeoutMiddleware:
+    """Ends a browser session after ``JIGAI_IDLE_TIMEOUT_MINUTES`` without a request (等保 2.0)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = time.time()
+            last = request.session.get("last_activity")
+            idle_limit = settings.JIGAI_IDLE_TIMEOUT_MINUTES * 60
+            if last is not None and now - float(last) > idle_limit:
+                from jigai.accounts.services import user_logout_record
+
+                user_logout_record(user=user, reason="空闲超时")  # type: ignore[arg-type]
+                logout(request)
+                messages.warning(request, _("您已超过 %(m)d 分钟未操作，请重新登录。")
+                                 % {"m": settings.JIGAI_IDLE_TIMEOUT_MINUTES})
+            elif last is None or now - float(last) > _TOUCH_EVERY_SECONDS:
+                request.session["last_activity"] = now
+        return self.get_response(request)

@@ -1,0 +1,17 @@
+"""Settings for the test suite: the same as the platform's, with fast hashing and immediate tasks.
+
+``DATABASE_URL`` chooses SQLite (default) or PostgreSQL exactly as in production.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("JIGAI_VAR_DIR", os.path.join(tempfile.gettempdir(), "jigai-test-var"))
+os.environ.setdefault("JIGAI_TASK_BACKEND", "immediate")
+os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+
+from jigai.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
