@@ -17,3 +17,9 @@ api = NinjaAPI(
 @api.get("/ping", auth=None, tags=["system"], summary="Trivial JSON endpoint (benchmark baseline)")
 def ping(request):  # type: ignore[no-untyped-def]
     return {"pong": True, "version": _settings.JIGAI_VERSION}
+
+
+api.add_router("/", "jigai.accounts.api.router")
+api.add_router("/enterprises", "jigai.enterprises.api.router")
+api.add_router("/reference", "jigai.reference.api.router")
+api.add_router("/audit", "jigai.audit.api.router")

@@ -101,3 +101,16 @@ def audit_record(
         fields["occurred_at"] = timezone.now()
         fields["hash"] = event_hash(fields)
         return AuditEvent.objects.create(**fields)
+
+
+def audit_denied(*, actor: Any, action: str, reason: str, path: str = "") -> AuditEvent | None:
+    """Record a refused request (a permission denial) in its own transaction, so that the refusal
+    is kept even though the request's own work is rolled back."""
+    return audit_record(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action or "permission.denied",
+        object_type="request",
+        object_repr=path[:300],
+        outcome=Outcome.DENIED,
+        message=reason,
+    )
