@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "jigai.accounts",
     "jigai.enterprises",
     "jigai.audit",
+    "jigai.catalog",
+    "jigai.calls",
+    "jigai.applications",
     "jigai.demo",
 ]
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "jigai.catalog"
+    verbose_name = "支持目录"
