@@ -25,29 +25,57 @@ class ApplicationQuerySet(ScopedQuerySet):
 
 
 class Application(models.Model):
-    call = models.ForeignKey("calls.Call", verbose_name="申报通知", on_delete=models.PROTECT,
-                             related_name="applications")
-    rules = models.ForeignKey("calls.CallRules", verbose_name="适用规则版本", on_delete=models.PROTECT,
-                              related_name="applications")
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name="申报企业", on_delete=models.PROTECT,
-                                   related_name="applications")
-    district = models.ForeignKey("reference.District", verbose_name="属地区", on_delete=models.PROTECT,
-                                 related_name="applications", help_text="企业注册所在区（属地原则），负责区级审核")
+    call = models.ForeignKey(
+        "calls.Call", verbose_name="申报通知", on_delete=models.PROTECT, related_name="applications"
+    )
+    rules = models.ForeignKey(
+        "calls.CallRules", verbose_name="适用规则版本", on_delete=models.PROTECT, related_name="applications"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="申报企业",
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    district = models.ForeignKey(
+        "reference.District",
+        verbose_name="属地区",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        help_text="企业注册所在区（属地原则），负责区级审核",
+    )
     reference_number = models.CharField("申报编号", max_length=30, unique=True, null=True, blank=True)
-    status = models.CharField("状态", max_length=24, choices=ApplicationStatus.choices,
-                              default=ApplicationStatus.DRAFT, db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
 
     # Project
     name = models.CharField("项目名称", max_length=200, blank=True)
     project_code = models.CharField("投资项目代码", max_length=24, blank=True, db_index=True)
-    site_district = models.ForeignKey("reference.District", verbose_name="建设地点（区）", null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+    site_district = models.ForeignKey(
+        "reference.District",
+        verbose_name="建设地点（区）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     site_address = models.CharField("建设地址", max_length=300, blank=True)
     in_planned_block = models.BooleanField("位于规划产业区块内", null=True, blank=True)
     start_date = models.DateField("建设开始日期", null=True, blank=True)
     end_date = models.DateField("建设完成日期", null=True, blank=True)
-    direction = models.ForeignKey("catalog.CatalogItem", verbose_name="支持方向", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="applications")
+    direction = models.ForeignKey(
+        "catalog.CatalogItem",
+        verbose_name="支持方向",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
     summary = models.TextField("主要技术内容", blank=True)
     project_lead_name = models.CharField("项目负责人", max_length=50, blank=True)
     project_lead_id_number = models.CharField("项目负责人身份证号", max_length=18, blank=True)
@@ -55,7 +83,9 @@ class Application(models.Model):
     # Investment totals, kept from the lines by the services
     total_investment = models.DecimalField("总投资（元）", default=ZERO, db_index=True, **MONEY)
     fixed_asset_investment = models.DecimalField("固定资产投资（元）", default=ZERO, **MONEY)
-    fixed_asset_share = models.DecimalField("固定资产投资占比", max_digits=7, decimal_places=6, default=Decimal(0))
+    fixed_asset_share = models.DecimalField(
+        "固定资产投资占比", max_digits=7, decimal_places=6, default=Decimal(0)
+    )
     requested_support = models.DecimalField("申请支持金额（元）", default=ZERO, db_index=True, **MONEY)
 
     # Financing sources
@@ -68,19 +98,24 @@ class Application(models.Model):
     new_output_value = models.DecimalField("新增产值（元）", default=ZERO, **MONEY)
     new_product_output_value = models.DecimalField("新产品产值（元）", default=ZERO, **MONEY)
     new_tax = models.DecimalField("新增税收（元）", default=ZERO, **MONEY)
-    energy_saved_tce = models.DecimalField("节能量（吨标准煤）", max_digits=14, decimal_places=2, default=ZERO)
+    energy_saved_tce = models.DecimalField(
+        "节能量（吨标准煤）", max_digits=14, decimal_places=2, default=ZERO
+    )
     emissions_reduced_t = models.DecimalField("减排量（吨）", max_digits=14, decimal_places=2, default=ZERO)
     jobs_created = models.PositiveIntegerField("新增就业（人）", default=0)
 
     # Flags found at submission, for the reviewers
     has_duplicate_flags = models.BooleanField("存在疑似重复", default=False, db_index=True)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("最近保存", auto_now=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True, db_index=True)
-    lock_version = models.PositiveIntegerField("版本号", default=0, help_text="乐观锁：防止两处同时修改互相覆盖")
+    lock_version = models.PositiveIntegerField(
+        "版本号", default=0, help_text="乐观锁：防止两处同时修改互相覆盖"
+    )
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -108,7 +143,9 @@ class InvestmentLine(models.Model):
 
     class Meta:
         ordering = ["application", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "item_code"], name="investment_line_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "item_code"], name="investment_line_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_name} {self.amount}"
@@ -124,7 +161,9 @@ class PrerequisiteRecord(models.Model):
 
     class Meta:
         ordering = ["application", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "code"], name="prerequisite_record_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "code"], name="prerequisite_record_unique")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -195,8 +234,9 @@ class ApplicationTransition(models.Model):
     from_status = models.CharField("原状态", max_length=24, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField("新状态", max_length=24, choices=ApplicationStatus.choices)
     action = models.CharField("操作", max_length=40)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
-                              on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_role = models.CharField("角色", max_length=30, blank=True)
     comment = models.TextField("意见", blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)

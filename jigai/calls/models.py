@@ -27,8 +27,9 @@ class Call(models.Model):
     title = models.CharField("标题", max_length=200)
     document_number = models.CharField("文号", max_length=60, blank=True)
     description = models.TextField("通知正文", blank=True)
-    status = models.CharField("状态", max_length=12, choices=CallStatus.choices, default=CallStatus.DRAFT,
-                              db_index=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=CallStatus.choices, default=CallStatus.DRAFT, db_index=True
+    )
     opens_at = models.DateTimeField("申报开始时间")
     closes_at = models.DateTimeField("申报截止时间")
     district_forward_date = models.DateField("区推荐截止日期")
@@ -37,13 +38,25 @@ class Call(models.Model):
     )
     budget = models.DecimalField("专项资金预算（元）", null=True, blank=True, **MONEY)
     current_rules = models.ForeignKey(
-        "calls.CallRules", verbose_name="现行规则", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "calls.CallRules",
+        verbose_name="现行规则",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="起草人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
 
     class Meta:
@@ -51,7 +64,9 @@ class Call(models.Model):
         verbose_name = "申报通知"
         verbose_name_plural = "申报通知"
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_window_order")
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_window_order"
+            )
         ]
 
     def __str__(self) -> str:
@@ -72,14 +87,20 @@ class Call(models.Model):
 class CallRules(models.Model):
     """One version of a call's eligibility and support rules (defaults: the 2026 call, rules.md §3)."""
 
-    call = models.ForeignKey(Call, verbose_name="申报通知", on_delete=models.CASCADE, related_name="rule_versions")
+    call = models.ForeignKey(
+        Call, verbose_name="申报通知", on_delete=models.CASCADE, related_name="rule_versions"
+    )
     version = models.PositiveSmallIntegerField("版本", default=1)
     frozen = models.BooleanField("已冻结", default=False)
-    support_form = models.CharField("支持方式", max_length=20, choices=SupportForm.choices,
-                                    default=SupportForm.INVESTMENT_SUBSIDY)
+    support_form = models.CharField(
+        "支持方式", max_length=20, choices=SupportForm.choices, default=SupportForm.INVESTMENT_SUBSIDY
+    )
     min_total_investment = models.DecimalField("最低总投资（元）", default=Decimal("20000000.00"), **MONEY)
     min_fixed_asset_share = models.DecimalField(
-        "固定资产投资占比须高于", default=Decimal("0.6000"), help_text="占比须严格高于此值（2026 年：60%）", **RATE
+        "固定资产投资占比须高于",
+        default=Decimal("0.6000"),
+        help_text="占比须严格高于此值（2026 年：60%）",
+        **RATE,
     )
     support_rate = models.DecimalField("支持比例上限", default=Decimal("0.1000"), **RATE)
     cap_per_project = models.DecimalField("单个项目支持上限（元）", default=Decimal("100000000.00"), **MONEY)
@@ -88,8 +109,9 @@ class CallRules(models.Model):
     publicity_working_days = models.PositiveSmallIntegerField("公示期（工作日）", default=5)
     credit_bar_years = models.PositiveSmallIntegerField("失信限制申报年限", default=3)
     note = models.TextField("变更说明", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -103,7 +125,9 @@ class CallRules(models.Model):
 
 
 class CallInvestmentItem(models.Model):
-    """An eligible investment item (建筑工程、设备器具购置、软件…); fixed-asset items count toward the share."""
+    """An eligible investment item (建筑工程、设备器具购置、软件…).
+
+    Fixed-asset items count toward the fixed-asset share."""
 
     rules = models.ForeignKey(CallRules, on_delete=models.CASCADE, related_name="investment_items")
     code = models.CharField("代码", max_length=30)
@@ -141,8 +165,9 @@ class CallAttachmentRequirement(models.Model):
     code = models.CharField("代码", max_length=30)
     name = models.CharField("名称", max_length=100)
     required = models.BooleanField("必须提供", default=True)
-    allowed_types = models.CharField("允许的文件类型", max_length=100, default="pdf",
-                                     help_text="逗号分隔：pdf,jpg,png,docx,xlsx,zip")
+    allowed_types = models.CharField(
+        "允许的文件类型", max_length=100, default="pdf", help_text="逗号分隔：pdf,jpg,png,docx,xlsx,zip"
+    )
     max_size_mb = models.PositiveSmallIntegerField("大小上限（MB）", default=20)
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
@@ -178,15 +203,21 @@ class CallDistrictShare(models.Model):
     rules = models.ForeignKey(CallRules, on_delete=models.CASCADE, related_name="district_shares")
     district = models.ForeignKey("reference.District", on_delete=models.PROTECT, related_name="+")
     rate = models.DecimalField("区支持比例", default=Decimal("0.0000"), **RATE)
-    base = models.CharField("计算基数", max_length=24, choices=DistrictShareBase.choices,
-                            default=DistrictShareBase.APPROVED_FIXED_ASSETS)
+    base = models.CharField(
+        "计算基数",
+        max_length=24,
+        choices=DistrictShareBase.choices,
+        default=DistrictShareBase.APPROVED_FIXED_ASSETS,
+    )
     cap = models.DecimalField("区支持上限（元）", null=True, blank=True, **MONEY)
     construction_cap_share = models.DecimalField("建筑工程计入比例上限", null=True, blank=True, **RATE)
     paid_after_acceptance = models.BooleanField("验收后拨付", default=True)
 
     class Meta:
         ordering = ["rules", "district"]
-        constraints = [models.UniqueConstraint(fields=["rules", "district"], name="call_district_share_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["rules", "district"], name="call_district_share_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.district} {self.rate:.2%}"

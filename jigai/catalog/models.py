@@ -26,7 +26,11 @@ class CatalogVersion(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name="发布人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
@@ -46,16 +50,22 @@ class CatalogVersion(models.Model):
 
 
 class CatalogItem(models.Model):
-    version = models.ForeignKey(CatalogVersion, verbose_name="目录版本", on_delete=models.CASCADE, related_name="items")
+    version = models.ForeignKey(
+        CatalogVersion, verbose_name="目录版本", on_delete=models.CASCADE, related_name="items"
+    )
     parent = models.ForeignKey(
         "self", verbose_name="上级", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
     code = models.CharField("编号", max_length=20)
     name = models.CharField("名称", max_length=200)
-    kind = models.CharField("类别", max_length=10, choices=CatalogItemKind.choices, default=CatalogItemKind.DIRECTION)
+    kind = models.CharField(
+        "类别", max_length=10, choices=CatalogItemKind.choices, default=CatalogItemKind.DIRECTION
+    )
     group = models.CharField("六化归类", max_length=12, choices=SixIzations.choices, blank=True)
     description = models.TextField("说明", blank=True)
-    industries = models.ManyToManyField("reference.Industry", verbose_name="对应行业", blank=True, related_name="+")
+    industries = models.ManyToManyField(
+        "reference.Industry", verbose_name="对应行业", blank=True, related_name="+"
+    )
     sort_order = models.PositiveIntegerField("排序", default=0)
 
     class Meta:

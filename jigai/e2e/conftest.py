@@ -100,27 +100,47 @@ def live_server_url() -> Iterator[str]:
     }
     python = sys.executable
     manage = str(ROOT / "manage.py")
-    log = open(workdir / "server.log", "w")  # noqa: SIM115 - kept open for the server's lifetime
-    for args in (["migrate", "--noinput", "-v", "0"], ["collectstatic", "--noinput", "-v", "0"], ["setup_demo"]):
-        subprocess.run([python, manage, *args], env=env, cwd=ROOT, check=True, stdout=log, stderr=subprocess.STDOUT)
+    log = open(workdir / "server.log", "w")
+    for args in (
+        ["migrate", "--noinput", "-v", "0"],
+        ["collectstatic", "--noinput", "-v", "0"],
+        ["setup_demo"],
+    ):
+        subprocess.run(
+            [python, manage, *args], env=env, cwd=ROOT, check=True, stdout=log, stderr=subprocess.STDOUT
+        )
     server = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-b", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "4"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(python).parent / "gunicorn"),
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(f"{url}/api/v1/ping", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"{url}/api/v1/ping", timeout=2) as response:
                     if response.status == 200:
                         break
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 log.flush()
-                raise RuntimeError("e2e server did not start:\n" + (workdir / "server.log").read_text()[-3000:])
+                raise RuntimeError(
+                    "e2e server did not start:\n" + (workdir / "server.log").read_text()[-3000:]
+                )
             time.sleep(0.3)
         yield url
     finally:

@@ -6,61 +6,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('reference', '0002_load_reference_data'),
+        ("reference", "0002_load_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CatalogVersion',
+            name="CatalogVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('status', models.CharField(choices=[('draft', '草稿'), ('published', '已发布'), ('superseded', '已被替代')], db_index=True, default='draft', max_length=12, verbose_name='状态')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='发布时间')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='起草人')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发布人')),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.catalogversion', verbose_name='替代的版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "草稿"), ("published", "已发布"), ("superseded", "已被替代")],
+                        db_index=True,
+                        default="draft",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("published_at", models.DateTimeField(blank=True, null=True, verbose_name="发布时间")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="起草人",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发布人",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.catalogversion",
+                        verbose_name="替代的版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '支持目录版本',
-                'verbose_name_plural': '支持目录版本',
-                'ordering': ['-year', '-created_at'],
+                "verbose_name": "支持目录版本",
+                "verbose_name_plural": "支持目录版本",
+                "ordering": ["-year", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='CatalogItem',
+            name="CatalogItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='编号')),
-                ('name', models.CharField(max_length=200, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('field', '支持领域'), ('direction', '支持方向')], default='direction', max_length=10, verbose_name='类别')),
-                ('group', models.CharField(blank=True, choices=[('intelligent', '智能化'), ('high_end', '高端化'), ('cluster', '集群化'), ('service', '服务化'), ('quality', '品质化'), ('green', '绿色化')], max_length=12, verbose_name='六化归类')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('industries', models.ManyToManyField(blank=True, related_name='+', to='reference.industry', verbose_name='对应行业')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='catalog.catalogitem', verbose_name='上级')),
-                ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='catalog.catalogversion', verbose_name='目录版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="编号")),
+                ("name", models.CharField(max_length=200, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("field", "支持领域"), ("direction", "支持方向")],
+                        default="direction",
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("intelligent", "智能化"),
+                            ("high_end", "高端化"),
+                            ("cluster", "集群化"),
+                            ("service", "服务化"),
+                            ("quality", "品质化"),
+                            ("green", "绿色化"),
+                        ],
+                        max_length=12,
+                        verbose_name="六化归类",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "industries",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="reference.industry", verbose_name="对应行业"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="catalog.catalogitem",
+                        verbose_name="上级",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="catalog.catalogversion",
+                        verbose_name="目录版本",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目录条目',
-                'verbose_name_plural': '目录条目',
-                'ordering': ['version', 'sort_order', 'code'],
+                "verbose_name": "目录条目",
+                "verbose_name_plural": "目录条目",
+                "ordering": ["version", "sort_order", "code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='catalogversion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'published')), fields=('year',), name='one_published_catalog_per_year'),
+            model_name="catalogversion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "published")),
+                fields=("year",),
+                name="one_published_catalog_per_year",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='catalogitem',
-            constraint=models.UniqueConstraint(fields=('version', 'code'), name='catalog_item_code_unique'),
+            model_name="catalogitem",
+            constraint=models.UniqueConstraint(fields=("version", "code"), name="catalog_item_code_unique"),
         ),
     ]
