@@ -8,6 +8,9 @@ urlpatterns = [
     path("enterprises/", include("jigai.enterprises.urls")),
     path("reference/", include("jigai.reference.urls")),
     path("audit/", include("jigai.audit.urls")),
+    path("catalog/", include("jigai.catalog.urls")),
+    path("calls/", include("jigai.calls.urls")),
+    path("applications/", include("jigai.applications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]
