@@ -5,40 +5,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, verbose_name='行政区划代码')),
-                ('name', models.CharField(max_length=20, unique=True, verbose_name='名称')),
-                ('name_en', models.CharField(blank=True, max_length=40, verbose_name='英文名称')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6, primary_key=True, serialize=False, verbose_name="行政区划代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=20, unique=True, verbose_name="名称")),
+                ("name_en", models.CharField(blank=True, max_length=40, verbose_name="英文名称")),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
             ],
             options={
-                'verbose_name': '区',
-                'verbose_name_plural': '区',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "区",
+                "verbose_name_plural": "区",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Industry',
+            name="Industry",
             fields=[
-                ('code', models.CharField(max_length=5, primary_key=True, serialize=False, verbose_name='行业代码')),
-                ('name', models.CharField(max_length=60, verbose_name='名称')),
-                ('level', models.CharField(choices=[('section', '门类'), ('division', '大类'), ('group', '中类'), ('class', '小类')], max_length=10, verbose_name='层级')),
-                ('is_industrial', models.BooleanField(default=False, help_text='工业 = 门类 B、C、D（行业代码 06–46）', verbose_name='属于工业')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reference.industry', verbose_name='上级')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=5, primary_key=True, serialize=False, verbose_name="行业代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("section", "门类"),
+                            ("division", "大类"),
+                            ("group", "中类"),
+                            ("class", "小类"),
+                        ],
+                        max_length=10,
+                        verbose_name="层级",
+                    ),
+                ),
+                (
+                    "is_industrial",
+                    models.BooleanField(
+                        default=False,
+                        help_text="工业 = 门类 B、C、D（行业代码 06–46）",
+                        verbose_name="属于工业",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reference.industry",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '行业',
-                'verbose_name_plural': '行业',
-                'ordering': ['code'],
+                "verbose_name": "行业",
+                "verbose_name_plural": "行业",
+                "ordering": ["code"],
             },
         ),
     ]

@@ -7,15 +7,24 @@ def load(apps, schema_editor):
     District = apps.get_model("reference", "District")
     Industry = apps.get_model("reference", "Industry")
     for order, (code, name, name_en) in enumerate(DISTRICTS):
-        District.objects.update_or_create(code=code, defaults={"name": name, "name_en": name_en, "sort_order": order})
+        District.objects.update_or_create(
+            code=code, defaults={"name": name, "name_en": name_en, "sort_order": order}
+        )
     for code, name in SECTIONS:
         Industry.objects.update_or_create(
-            code=code, defaults={"name": name, "level": "section", "parent": None, "is_industrial": code in INDUSTRIAL_SECTIONS}
+            code=code,
+            defaults={
+                "name": name,
+                "level": "section",
+                "parent": None,
+                "is_industrial": code in INDUSTRIAL_SECTIONS,
+            },
         )
     section_c = Industry.objects.get(code="C")
     for code, name in MANUFACTURING_DIVISIONS:
         Industry.objects.update_or_create(
-            code=code, defaults={"name": name, "level": "division", "parent": section_c, "is_industrial": True}
+            code=code,
+            defaults={"name": name, "level": "division", "parent": section_c, "is_industrial": True},
         )
 
 
