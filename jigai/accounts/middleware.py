@@ -4,10 +4,11 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext as _
+
+#: session key telling the login page that the last session ended by the idle timeout (minutes)
+IDLE_LOGOUT_SESSION_KEY = "jigai_idle_logout_minutes"
 
 # How often the last-activity mark is rewritten (saves a session write on every request).
 _TOUCH_EVERY_SECONDS = 60
@@ -28,10 +29,11 @@ class IdleTimeoutMiddleware:
             if last is not None and now - float(last) > idle_limit:
                 from jigai.accounts.services import user_logout_record
 
-                user_logout_record(user=user, reason="空闲超时")  # type: ignore[arg-type]
+                user_logout_record(user=user, reason="空闲超时")
                 logout(request)
-                messages.warning(request, _("您已超过 %(m)d 分钟未操作，请重新登录。")
-                                 % {"m": settings.JIGAI_IDLE_TIMEOUT_MINUTES})
+                # The message middleware runs after this one (it cannot take a message yet): the
+                # notice travels in the fresh session and the login page shows it.
+                request.session[IDLE_LOGOUT_SESSION_KEY] = settings.JIGAI_IDLE_TIMEOUT_MINUTES
             elif last is None or now - float(last) > _TOUCH_EVERY_SECONDS:
                 request.session["last_activity"] = now
         return self.get_response(request)

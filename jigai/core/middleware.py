@@ -37,3 +37,35 @@ class RequestContextMiddleware:
             context.reset(token)
         response["X-Request-ID"] = request_id
         return response
+
+
+class PermissionRefusedMiddleware:
+    """Turns a :class:`PermissionRefused` raised by a page view into the 403 page with its reason.
+
+    The refusal is written to the audit trail (``audit_denied``, its own transaction, so it is
+    kept even though the request's work is not). An anonymous visitor is sent to the login page
+    instead. API requests are left to the API's own error mapping (JSON bodies).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # Imported here: this module is imported early (client_ip) and must not pull in models.
+        from jigai.core.permissions import PermissionRefused
+
+        if not isinstance(exception, PermissionRefused) or request.path.startswith("/api/"):
+            return None
+        from django.contrib.auth.views import redirect_to_login
+
+        from jigai.audit.services import audit_denied
+        from jigai.core.views import render_403
+
+        user = getattr(request, "user", None)
+        audit_denied(actor=user, action=exception.action, reason=exception.reason, path=request.path)
+        if user is None or not user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return render_403(request, exception.reason)

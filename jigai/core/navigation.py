@@ -1,4 +1,9 @@
-"""The navigation menu per role: what each kind of user can reach from the top bar."""
+"""The navigation menu per role: what each kind of user can reach from the top bar.
+
+An item whose URL does not exist yet (its app arrives in a later release) is left out, so apps
+may list their pages here before they ship. ``icon`` is a bootstrap-icons name; ``description``
+is the line under the item on the home page's "my work areas".
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,18 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jigai.accounts.choices import Role
 
 BUSINESS_READERS = (
-    Role.DISTRICT_OFFICER, Role.DISTRICT_HEAD, Role.MUNICIPAL_OFFICER, Role.MUNICIPAL_HEAD,
-    Role.FINANCE_OFFICER, Role.NDRC_VIEWER, Role.SUPERVISOR,
+    Role.DISTRICT_OFFICER,
+    Role.DISTRICT_HEAD,
+    Role.MUNICIPAL_OFFICER,
+    Role.MUNICIPAL_HEAD,
+    Role.FINANCE_OFFICER,
+    Role.NDRC_VIEWER,
+    Role.SUPERVISOR,
 )
 
 
@@ -21,20 +32,85 @@ class NavItem:
     label: Any
     url_name: str
     roles: tuple[str, ...]  # empty: every signed-in user
+    icon: str = "circle"
+    description: Any = ""
+    #: shown in the top bar; False keeps it on the home page and the user menu only
+    in_top_bar: bool = True
+    #: the item is highlighted on every page whose URL name starts with this; by default the
+    #: item's whole namespace (``enterprises:`` for ``enterprises:list``)
+    area: str = ""
+
+    @property
+    def area_prefix(self) -> str:
+        return self.area or self.url_name.partition(":")[0] + ":"
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem(_("工作台"), "core:home", ()),
-    NavItem(_("企业"), "enterprises:list", (Role.ENTERPRISE, *BUSINESS_READERS)),
-    NavItem(_("用户管理"), "accounts:user_list", (Role.SYSADMIN,)),
-    NavItem(_("安全管理"), "accounts:security", (Role.SECADMIN,)),
-    NavItem(_("审计日志"), "audit:event_list", (Role.AUDITOR,)),
-    NavItem(_("参考数据"), "reference:index", ()),
-    NavItem(_("API 令牌"), "accounts:token_list", ()),
+    NavItem(_("工作台"), "core:home", (), icon="house-door", area="core:home"),
+    NavItem(
+        _("申报通知"),
+        "calls:list",
+        (Role.ENTERPRISE, *BUSINESS_READERS, Role.EXPERT),
+        icon="megaphone",
+        description=_("年度申报通知、申报期与申报规则"),
+    ),
+    NavItem(
+        _("支持目录"),
+        "catalog:index",
+        (Role.ENTERPRISE, *BUSINESS_READERS, Role.EXPERT),
+        icon="journal-bookmark",
+        description=_("上海市重点技术改造支持目录的支持领域和方向"),
+    ),
+    NavItem(
+        pgettext_lazy("navigation", "企业"),
+        "enterprises:list",
+        (Role.ENTERPRISE, *BUSINESS_READERS),
+        icon="buildings",
+        description=_("企业注册信息、确认状态与基本情况"),
+    ),
+    NavItem(
+        _("用户管理"),
+        "accounts:user_list",
+        (Role.SYSADMIN, Role.SECADMIN),
+        icon="people",
+        area="accounts:user_",
+        description=_("查询账户，新建、启用和停用业务账户"),
+    ),
+    NavItem(
+        _("安全管理"),
+        "accounts:security",
+        (Role.SECADMIN,),
+        icon="shield-lock",
+        area="accounts:security",
+        description=_("锁定账户解锁、登录失败情况与 API 令牌吊销"),
+    ),
+    NavItem(
+        _("审计日志"),
+        "audit:event_list",
+        (Role.AUDITOR,),
+        icon="journal-text",
+        description=_("全部操作和拒绝记录，哈希链校验"),
+    ),
+    NavItem(
+        _("参考数据"),
+        "reference:index",
+        (),
+        icon="book",
+        description=_("行政区划、国民经济行业分类等标准代码"),
+    ),
+    NavItem(
+        _("API 令牌"),
+        "accounts:token_list",
+        (),
+        icon="key",
+        in_top_bar=False,
+        area="accounts:token_",
+        description=_("为系统对接创建和吊销个人 API 令牌"),
+    ),
 ]
 
 
-def menu_for(user: Any) -> list[dict[str, str]]:
+def menu_for(user: Any) -> list[dict[str, Any]]:
     if not getattr(user, "is_authenticated", False):
         return []
     items = []
@@ -45,5 +121,15 @@ def menu_for(user: Any) -> list[dict[str, str]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        items.append({"label": str(item.label), "url": url, "name": item.url_name})
+        items.append(
+            {
+                "label": str(item.label),
+                "url": url,
+                "name": item.url_name,
+                "icon": item.icon,
+                "description": str(item.description),
+                "in_top_bar": item.in_top_bar,
+                "area": item.area_prefix,
+            }
+        )
     return items

@@ -1,0 +1,88 @@
+"""Small template helpers shared by every page: active navigation, alert colours, sortable headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.forms import BoundField
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_ALERT_CLASSES = {"error": "danger", "debug": "secondary"}
+
+
+@register.filter
+def alert_class(tags: str) -> str:
+    """Bootstrap alert colour for a django message's level tag (``error`` → ``danger``)."""
+    level = (tags or "info").split()[-1]
+    return _ALERT_CLASSES.get(level, level)
+
+
+@register.simple_tag(takes_context=True)
+def nav_active(context: dict[str, Any], item: dict[str, Any]) -> str:
+    """``active`` when the current page lies in the navigation item's area (see ``NavItem.area``)."""
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or not match.view_name:
+        return ""
+    return "active" if match.view_name.startswith(item.get("area") or item["name"]) else ""
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: dict[str, Any], field: str, label: str) -> str:
+    """A column heading that sorts by ``field``; a second click reverses the order.
+
+    The current order is ``?sort=field`` or ``?sort=-field``; the page number is dropped so that
+    the new order starts at page one."""
+    request: HttpRequest = context["request"]
+    current = request.GET.get("sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == field:
+        params["sort"], icon = f"-{field}", "bi-sort-down-alt"
+    elif current == f"-{field}":
+        params["sort"], icon = field, "bi-sort-up"
+    else:
+        params["sort"], icon = field, "bi-arrow-down-up text-body-tertiary"
+    return format_html(
+        '<a class="sort-link" href="?{}">{} <i class="bi {}" aria-hidden="true"></i></a>',
+        params.urlencode(),
+        label,
+        icon,
+    )
+
+
+@register.simple_tag
+def elided_page_range(page_obj: Any) -> list[Any]:
+    """Page numbers around the current page with ``…`` gaps (Paginator.get_elided_page_range)."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def bs_widget(bound_field: BoundField) -> str:
+    """Render a form field's widget with Bootstrap's class, and ``is-invalid`` when it has errors."""
+    widget = bound_field.field.widget
+    css = widget.attrs.get("class", "")
+    if not css:
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            css = "form-select"
+        else:
+            css = "form-control"
+    if bound_field.errors:
+        css += " is-invalid"
+    return bound_field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def localized_name(obj: Any) -> str:
+    """``name_en`` of a reference row (a district) when English is active and it has one."""
+    name_en = getattr(obj, "name_en", None)
+    if name_en and get_language() == "en":
+        return str(name_en)
+    return str(getattr(obj, "name", obj))
