@@ -168,7 +168,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "jigai.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": env_int("JIGAI_PASSWORD_MIN_LENGTH", 8)},
     },
     {
@@ -225,3 +225,4 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 20
+NINJA_PAGINATION_MAX_LIMIT = 100

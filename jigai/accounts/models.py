@@ -14,9 +14,7 @@ class Organisation(models.Model):
 
     name = models.CharField("名称", max_length=200)
     kind = models.CharField("机构类型", max_length=30, choices=OrganisationKind.choices, db_index=True)
-    credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, null=True, blank=True
-    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True, null=True, blank=True)
     district = models.ForeignKey(
         "reference.District",
         verbose_name="所在区",
@@ -61,7 +59,12 @@ class User(AbstractUser):
     display_name = models.CharField("姓名", max_length=50, blank=True)
     phone = models.CharField("手机号", max_length=20, blank=True)
     organisation = models.ForeignKey(
-        Organisation, verbose_name="所属机构", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        verbose_name="所属机构",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
     role = models.CharField("角色", max_length=30, choices=Role.choices, db_index=True)
     failed_login_count = models.PositiveSmallIntegerField("连续登录失败次数", default=0)

@@ -21,7 +21,7 @@ from jigai.audit.choices import Outcome
 from jigai.audit.services import audit_record, diff, snapshot
 from jigai.core.permissions import Decision, deny, has_role, require
 
-TOKEN_PREFIX = "jg_"
+TOKEN_PREFIX = "jg_"  # noqa: S105 (a marker, not a secret)
 
 
 # --- Sign-in ----------------------------------------------------------------------------------
@@ -46,14 +46,25 @@ def user_login_attempt(*, username: str, password: str, request: Any = None) -> 
     username = (username or "").strip()
     user = User.objects.filter(username=username).select_related("organisation").first()
     if user is not None and user.is_locked:
-        audit_record(actor=None, username=username, action="auth.login", obj=user,
-                     outcome=Outcome.DENIED, message="账户锁定期间尝试登录")
+        audit_record(
+            actor=None,
+            username=username,
+            action="auth.login",
+            obj=user,
+            outcome=Outcome.DENIED,
+            message="账户锁定期间尝试登录",
+        )
         raise LoginRefused(_locked_message(user), locked=True)
     authenticated = authenticate(request, username=username, password=password)
     if authenticated is None:
         if user is None:
-            audit_record(actor=None, username=username, action="auth.login", outcome=Outcome.FAILURE,
-                         message="账号不存在")
+            audit_record(
+                actor=None,
+                username=username,
+                action="auth.login",
+                outcome=Outcome.FAILURE,
+                message="账号不存在",
+            )
             raise LoginRefused(_generic_failure())
         _register_failure(user)
         user.refresh_from_db(fields=["locked_until", "failed_login_count"])
@@ -62,8 +73,9 @@ def user_login_attempt(*, username: str, password: str, request: Any = None) -> 
         raise LoginRefused(_generic_failure())
     assert isinstance(authenticated, User)
     with transaction.atomic():
-        User.objects.filter(pk=authenticated.pk).update(failed_login_count=0, locked_until=None,
-                                                         last_login=timezone.now())
+        User.objects.filter(pk=authenticated.pk).update(
+            failed_login_count=0, locked_until=None, last_login=timezone.now()
+        )
         audit_record(actor=authenticated, action="auth.login", obj=authenticated)
     authenticated.refresh_from_db()
     return authenticated
@@ -72,7 +84,9 @@ def user_login_attempt(*, username: str, password: str, request: Any = None) -> 
 def _locked_message(user: User) -> str:
     assert user.locked_until is not None
     until = timezone.localtime(user.locked_until).strftime("%H:%M")
-    return _("连续登录失败次数过多，账户已锁定至 %(until)s，请稍后再试或联系安全管理员解锁。") % {"until": until}
+    return _("连续登录失败次数过多，账户已锁定至 %(until)s，请稍后再试或联系安全管理员解锁。") % {
+        "until": until
+    }
 
 
 def _register_failure(user: User) -> None:
@@ -81,15 +95,26 @@ def _register_failure(user: User) -> None:
         locked = User.objects.select_for_update().get(pk=user.pk)
         locked.failed_login_count += 1
         update = ["failed_login_count"]
-        audit_record(actor=None, username=user.username, action="auth.login", obj=user,
-                     outcome=Outcome.FAILURE, message=f"密码错误（第 {locked.failed_login_count} 次）")
+        audit_record(
+            actor=None,
+            username=user.username,
+            action="auth.login",
+            obj=user,
+            outcome=Outcome.FAILURE,
+            message=f"密码错误（第 {locked.failed_login_count} 次）",
+        )
         if locked.failed_login_count >= max_failures:
             locked.locked_until = timezone.now() + timedelta(minutes=settings.JIGAI_LOCKOUT_MINUTES)
             locked.failed_login_count = 0
             update.append("locked_until")
-            audit_record(actor=None, username=user.username, action="auth.lockout", obj=user,
-                         outcome=Outcome.SUCCESS,
-                         message=f"连续 {max_failures} 次登录失败，锁定 {settings.JIGAI_LOCKOUT_MINUTES} 分钟")
+            audit_record(
+                actor=None,
+                username=user.username,
+                action="auth.lockout",
+                obj=user,
+                outcome=Outcome.SUCCESS,
+                message=f"连续 {max_failures} 次登录失败，锁定 {settings.JIGAI_LOCKOUT_MINUTES} 分钟",
+            )
         locked.save(update_fields=update)
 
 
@@ -98,6 +123,15 @@ def user_logout_record(*, user: User, reason: str = "") -> None:
 
 
 # --- Account management -----------------------------------------------------------------------
+def check_password_policy(password: str, user: User, *, field: str) -> None:
+    """AUTH_PASSWORD_VALIDATORS (等保 2.0: length, three character classes, not common, not like the
+    account), with every message in Chinese, raised as a ValidationError on ``field``."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
 def can_manage_accounts(user: Any) -> Decision:
     return has_role(user, [Role.SYSADMIN], _("管理用户账户"))
 
@@ -113,8 +147,10 @@ def _check_role_fits(*, role: str, organisation: Organisation | None) -> None:
         raise ValidationError({"organisation": _("请选择所属机构。")})
     if organisation.kind not in ROLE_ORGANISATION_KINDS[role]:
         raise ValidationError(
-            {"role": _("角色“%(role)s”不能属于“%(kind)s”类机构。")
-             % {"role": Role(role).label, "kind": organisation.get_kind_display()}}
+            {
+                "role": _("角色“%(role)s”不能属于“%(kind)s”类机构。")
+                % {"role": Role(role).label, "kind": organisation.get_kind_display()}
+            }
         )
 
 
@@ -143,19 +179,30 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("账号“%(u)s”已存在。") % {"u": username}})
     _check_role_fits(role=role, organisation=organisation)
-    candidate = User(username=username, role=role, organisation=organisation, display_name=display_name,
-                     email=email, phone=phone)
-    try:
-        validate_password(password, candidate)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from exc
+    candidate = User(
+        username=username,
+        role=role,
+        organisation=organisation,
+        display_name=display_name,
+        email=email,
+        phone=phone,
+    )
+    # The model's own rules (username characters, lengths, e-mail format): without this a bad
+    # value reaches the database, which SQLite stores and PostgreSQL rejects with a 500.
+    candidate.full_clean(exclude=["password"], validate_unique=False)
+    check_password_policy(password, candidate, field="password")
     with transaction.atomic():
         candidate.set_password(password)
         candidate.password_changed_at = timezone.now()
         candidate.save()
-        audit_record(actor=actor, action="user.create", obj=candidate,
-                     changes=diff({}, snapshot(candidate, ["username", "role", "organisation", "display_name",
-                                                           "is_active"])))
+        audit_record(
+            actor=actor,
+            action="user.create",
+            obj=candidate,
+            changes=diff(
+                {}, snapshot(candidate, ["username", "role", "organisation", "display_name", "is_active"])
+            ),
+        )
     return candidate
 
 
@@ -169,8 +216,13 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
         before = snapshot(user, ["is_active"])
         user.is_active = active
         user.save(update_fields=["is_active"])
-        audit_record(actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
-                     changes=diff(before, snapshot(user, ["is_active"])), message=reason)
+        audit_record(
+            actor=actor,
+            action="user.activate" if active else "user.deactivate",
+            obj=user,
+            changes=diff(before, snapshot(user, ["is_active"])),
+            message=reason,
+        )
     return user
 
 
@@ -182,18 +234,19 @@ def user_unlock(*, actor: Any, user: User) -> User:
         user.locked_until = None
         user.failed_login_count = 0
         user.save(update_fields=["locked_until", "failed_login_count"])
-        audit_record(actor=actor, action="user.unlock", obj=user,
-                     changes=diff(before, snapshot(user, ["locked_until", "failed_login_count"])))
+        audit_record(
+            actor=actor,
+            action="user.unlock",
+            obj=user,
+            changes=diff(before, snapshot(user, ["locked_until", "failed_login_count"])),
+        )
     return user
 
 
 def user_change_password(*, actor: User, old_password: str, new_password: str) -> User:
     if not actor.check_password(old_password):
         raise ValidationError({"old_password": _("原密码不正确。")})
-    try:
-        validate_password(new_password, actor)
-    except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
+    check_password_policy(new_password, actor, field="new_password")
     with transaction.atomic():
         actor.set_password(new_password)
         actor.password_changed_at = timezone.now()
@@ -219,7 +272,10 @@ def api_token_create(*, actor: User, name: str, days: int | None = 365) -> tuple
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=actor, name=name[:100], prefix=raw[:10], digest=token_digest(raw),
+            user=actor,
+            name=name[:100],
+            prefix=raw[:10],
+            digest=token_digest(raw),
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
         audit_record(actor=actor, action="api_token.create", obj=token)
@@ -249,7 +305,9 @@ def api_token_authenticate(raw: str) -> User | None:
     """The active user behind a usable token, else None. Touches ``last_used_at`` at most once a minute."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = ApiToken.objects.select_related("user", "user__organisation").filter(digest=token_digest(raw)).first()
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation").filter(digest=token_digest(raw)).first()
+    )
     if token is None or not token.is_usable or not token.user.is_active or token.user.is_locked:
         return None
     now = timezone.now()

@@ -18,13 +18,19 @@ def enterprise_list(
     status: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Enterprise]:
+    """Enterprises the actor may see (own, own district, the whole city — see jigai.core.scoping),
+    optionally filtered, in a stable order (name, then id) so that pages do not overlap."""
     qs = Enterprise.objects.visible_to(actor).select_related("district", "industry")
     if district:
         qs = qs.filter(district_id=district)
     if industry:
-        qs = qs.filter(industry_id__startswith=industry) if industry.isdigit() else qs.filter(
-            industry__parent_id=industry
-        )
+        # A division code (大类, "34") matches itself and any finer code under it; a section
+        # letter (门类, "C") matches the divisions in it.
+        industry = industry.strip().upper()
+        if industry.isdigit():
+            qs = qs.filter(industry__code__startswith=industry)
+        else:
+            qs = qs.filter(industry__parent_id=industry)
     if size:
         qs = qs.filter(size=size)
     if status:
