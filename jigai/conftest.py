@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from jigai.accounts.choices import Role
@@ -24,3 +26,47 @@ def other_district_users(db):  # type: ignore[no-untyped-def]
         Role.ENTERPRISE: user_for_role(Role.ENTERPRISE, district_code="310104"),
         Role.DISTRICT_OFFICER: user_for_role(Role.DISTRICT_OFFICER, district_code="310104"),
     }
+
+
+# --- Audit trail: transactional tests and the append-only triggers (owner: jigai.audit) -------
+@pytest.fixture
+def audit_transactional_db(transactional_db: None, django_db_blocker: Any) -> None:
+    """A transactional database (as ``transactional_db``) whose end-of-test flush is allowed to
+    empty the audit table.
+
+    Why: the database refuses UPDATE and DELETE on ``audit_auditevent`` (and TRUNCATE on
+    PostgreSQL; see ``jigai/audit/triggers.py``). pytest-django ends every transactional test,
+    and every ``live_server`` test, by flushing the database: DELETE on SQLite (refused as soon as
+    the test wrote an audit event, which a sign-in does) and TRUNCATE on PostgreSQL (refused
+    always, even on an empty table). So a test that needs real commits (threads, a live server,
+    ``on_commit`` callbacks) requests this fixture instead of ``transactional_db`` or
+    ``@pytest.mark.django_db(transaction=True)``; with ``live_server`` request both.
+
+    How: the triggers stay in place for the whole test. Only the flush itself is wrapped: the
+    triggers are dropped just before it and installed again just after it, so the next test finds
+    them. Wrapping the flush of the test's connection (``connection.ops.execute_sql_flush``)
+    rather than relying on the order fixtures are torn down keeps this correct when pytest-django
+    sets the database up before this fixture (``live_server``, the ``django_db`` marker).
+    """
+    from django.db import connections
+
+    from jigai.audit import triggers
+
+    def lift_triggers_around_flush(conn: Any) -> None:
+        flush = conn.ops.execute_sql_flush
+
+        def execute_sql_flush(sql_list: list[str]) -> None:
+            del conn.ops.execute_sql_flush  # this flush only
+            triggers.drop(conn)
+            try:
+                flush(sql_list)
+            finally:
+                with django_db_blocker.unblock():
+                    triggers.install(conn)
+
+        conn.ops.execute_sql_flush = execute_sql_flush
+
+    for alias in connections:
+        conn = connections[alias]
+        if "execute_sql_flush" not in vars(conn.ops):
+            lift_triggers_around_flush(conn)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from jigai.accounts.choices import Role
 from jigai.audit.choices import Outcome
 
 
@@ -27,7 +28,8 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更（前值/后值）", default=dict, blank=True)
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     message = models.TextField("说明", blank=True)
-    ip_address = models.CharField("IP 地址", max_length=45, null=True, blank=True)
+    # NULL when there is no client (a command, a task).
+    ip_address = models.CharField("IP 地址", max_length=45, null=True, blank=True)  # noqa: DJ001
     request_id = models.CharField("请求 ID", max_length=64, blank=True)
     channel = models.CharField("渠道", max_length=10, blank=True)
     prev_hash = models.CharField("前一事件哈希", max_length=64)
@@ -37,7 +39,19 @@ class AuditEvent(models.Model):
         ordering = ["-seq"]
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            # The auditor's filters (jigai.audit.selectors.audit_event_list).
+            models.Index(fields=["actor_username", "occurred_at"], name="audit_actor_time"),
+            models.Index(fields=["outcome", "occurred_at"], name="audit_outcome_time"),
+            models.Index(fields=["ip_address"], name="audit_ip"),
+            models.Index(fields=["request_id"], name="audit_request"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
+
+    @property
+    def role_label(self) -> str:
+        """The role's name as the actor held it (the raw value if the role no longer exists)."""
+        return str(Role(self.role).label) if self.role in Role.values else self.role

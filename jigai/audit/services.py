@@ -3,25 +3,80 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+import math
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from jigai.audit.chain import GENESIS_HASH, event_hash
+from jigai.audit.chain import GENESIS_HASH, HASHED_FIELDS, ChainReport, event_hash, verify_chain
 from jigai.audit.choices import Outcome
 from jigai.audit.models import AuditEvent
+from jigai.audit.selectors import can_read_audit
 from jigai.core import context
+from jigai.core.permissions import require
 
 # Any constant: the PostgreSQL advisory lock that serialises writers of the chain.
 _CHAIN_LOCK_KEY = 0x4A494741  # "JIGA"
 
 
+class _AuditJSONEncoder(DjangoJSONEncoder):
+    """Dates, Decimals, UUIDs and lazy strings as DjangoJSONEncoder does; sets as sorted lists,
+    model instances by primary key, and anything else as its text, so that an odd value in a
+    before/after snapshot never makes the business action itself fail."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, set | frozenset):
+            return sorted(o, key=str)
+        if isinstance(o, models.Model):
+            return o.pk
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)
+
+
+def _clean_text(value: str) -> str:
+    # PostgreSQL cannot store NUL in text or jsonb, and lone surrogates are not UTF-8.
+    value = value.replace("\x00", "\ufffd")
+    return value.encode("utf-8", "replace").decode("utf-8") if _has_surrogate(value) else value
+
+
+def _has_surrogate(value: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in value)
+
+
+def _clean_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return _clean_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # jsonb has no NaN or Infinity
+    if isinstance(value, dict):
+        return {_clean_text(str(k)): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean_json(v) for v in value]
+    return value
+
+
 def _json_safe(value: Any) -> Any:
-    """What the JSON column will give back: Decimals and dates as strings, tuples as lists."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+    """What the JSON column will give back: Decimals and dates as strings, tuples as lists, keys as
+    strings, text that both databases can store."""
+    return _clean_json(json.loads(json.dumps(value, cls=_AuditJSONEncoder, ensure_ascii=False)))
+
+
+def _text(name: str, value: Any) -> str:
+    """Text for column ``name``, cut to its length: the value hashed is the value stored (PostgreSQL
+    would refuse a longer one, SQLite would keep it whole)."""
+    text = _clean_text("" if value is None else str(value))
+    max_length = _MAX_LENGTHS.get(name)
+    return text[:max_length] if max_length else text
+
+
+_MAX_LENGTHS: dict[str, int | None] = {f.name: f.max_length for f in AuditEvent._meta.concrete_fields}
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -43,8 +98,15 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
 
 
 def _lock_chain() -> None:
-    # SQLite: every write transaction is BEGIN IMMEDIATE (settings), so writers are already
-    # serialised. PostgreSQL: an advisory lock held to the end of the transaction.
+    """Serialise writers of the chain, so that no two events link to the same predecessor.
+
+    SQLite: every transaction is ``BEGIN IMMEDIATE`` (settings), so the writer holds the database
+    write lock before it reads the last link. PostgreSQL: a transaction-level advisory lock, held
+    until the caller's transaction ends; the read of the last link that follows takes a fresh
+    snapshot under READ COMMITTED (Django's default), so it sees the previous holder's event.
+    ``seq`` is unique as well: should the lock ever be bypassed, the second writer fails instead of
+    forking the chain.
+    """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
@@ -73,25 +135,27 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)[:300]
+        object_repr = object_repr or str(obj)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     organisation = getattr(actor, "organisation", None) if is_user else None
     fields: dict[str, Any] = {
         "actor_id": actor.pk if is_user else None,
-        "actor_username": actor.get_username() if is_user else username[:150],
+        "actor_username": _text("actor_username", actor.get_username() if is_user else username),
         "organisation_id": organisation.pk if organisation is not None else None,
-        "organisation_name": organisation.name[:200] if organisation is not None else "",
-        "role": getattr(actor, "role", "") if is_user else "",
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "object_repr": object_repr[:300],
+        "organisation_name": _text(
+            "organisation_name", organisation.name if organisation is not None else ""
+        ),
+        "role": _text("role", getattr(actor, "role", "") if is_user else ""),
+        "action": _text("action", action),
+        "object_type": _text("object_type", object_type),
+        "object_id": _text("object_id", object_id),
+        "object_repr": _text("object_repr", object_repr),
         "changes": _json_safe(dict(changes or {})),
-        "outcome": str(outcome),
-        "message": message,
-        "ip_address": ctx.ip_address,
-        "request_id": ctx.request_id,
-        "channel": ctx.channel,
+        "outcome": _text("outcome", outcome),
+        "message": _text("message", message),
+        "ip_address": _text("ip_address", ctx.ip_address) if ctx.ip_address else None,
+        "request_id": _text("request_id", ctx.request_id),
+        "channel": _text("channel", ctx.channel),
     }
     with transaction.atomic():
         _lock_chain()
@@ -104,8 +168,11 @@ def audit_record(
 
 
 def audit_denied(*, actor: Any, action: str, reason: str, path: str = "") -> AuditEvent | None:
-    """Record a refused request (a permission denial) in its own transaction, so that the refusal
-    is kept even though the request's own work is rolled back."""
+    """Record a refused request (a permission denial).
+
+    The page middleware and the API error handler call it after the refused work has left its
+    ``transaction.atomic`` block, so the refusal is committed although that work was rolled back.
+    Called inside a transaction that later rolls back, the refusal would be lost with it."""
     return audit_record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action or "permission.denied",
@@ -114,3 +181,76 @@ def audit_denied(*, actor: Any, action: str, reason: str, path: str = "") -> Aud
         outcome=Outcome.DENIED,
         message=reason,
     )
+
+
+# --- Verifying the chain ----------------------------------------------------------------------
+#: rows read per query while the chain is verified: memory stays flat however long the chain is
+VERIFY_BATCH_SIZE = 2000
+_VERIFY_FIELDS = ("id", "hash", *HASHED_FIELDS)
+
+
+def _stored_rows(batch_size: int) -> Iterator[dict[str, Any]]:
+    """Every event in the order stored (ascending id), ``batch_size`` rows per query.
+
+    Keyset pages rather than one server-side cursor: no query or transaction stays open for the
+    minutes a million-row chain takes, and events appended meanwhile are checked as well."""
+    last_id = 0
+    while True:
+        batch = list(
+            AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*_VERIFY_FIELDS)[:batch_size]
+        )
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1]["id"]
+
+
+def audit_chain_check(*, batch_size: int = VERIFY_BATCH_SIZE) -> ChainReport:
+    """Recompute the whole chain (see :func:`jigai.audit.chain.verify_chain`); read only."""
+    return verify_chain(
+        _stored_rows(max(1, batch_size)), seq_exists=lambda seq: AuditEvent.objects.filter(seq=seq).exists()
+    )
+
+
+KIND_LABELS = {
+    "changed": _lazy("被修改"),
+    "deleted": _lazy("被删除"),
+    "moved": _lazy("被移动"),
+}
+
+
+def chain_report_summary(report: ChainReport) -> str:
+    """One line for people: "审计链完整：共 N 条事件" or the first broken event."""
+    if report.problem is None:
+        return _("审计链完整：共 %(n)d 条事件") % {"n": report.checked}
+    problem = report.problem
+    return _("审计链断裂：事件 #%(seq)d（ID %(id)d，%(kind)s）：%(message)s") % {
+        "seq": problem.seq,
+        "id": problem.event_id,
+        "kind": KIND_LABELS.get(problem.kind, problem.kind),
+        "message": problem.message,
+    }
+
+
+def audit_verify_run(
+    *, actor: Any, batch_size: int = VERIFY_BATCH_SIZE, from_command_line: bool = False
+) -> ChainReport:
+    """Verify the chain and record the outcome as an ``audit.verify`` event (failure when broken).
+
+    The auditor runs it from the audit page or the API. ``manage.py audit_verify`` runs it with
+    ``from_command_line``: whoever can run commands on the server already holds the database, so
+    no role is asked for (the event then has no actor and the channel ``cli``).
+    """
+    if not from_command_line:
+        require(can_read_audit(actor), "audit.verify")
+    report = audit_chain_check(batch_size=batch_size)
+    audit_record(
+        actor=actor,
+        action="audit.verify",
+        object_type="audit.chain",
+        object_repr=_("审计链"),
+        outcome=Outcome.SUCCESS if report.ok else Outcome.FAILURE,
+        message=chain_report_summary(report)
+        + _("（校验至事件 #%(seq)d，哈希 %(hash)s）") % {"seq": report.last_seq, "hash": report.last_hash},
+    )
+    return report

@@ -1,4 +1,11 @@
 from django.urls import path
 
+from jigai.audit import views
+
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+    path("export/", views.event_export, name="event_export"),
+    path("verify/", views.verify, name="verify"),
+    path("<int:pk>/", views.event_detail, name="event_detail"),
+]

@@ -183,7 +183,7 @@ def login(page):  # type: ignore[no-untyped-def]
         page.goto("/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("#login-form button[type=submit]")
         page.wait_for_load_state("networkidle")
 
     return _login
