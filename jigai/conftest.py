@@ -10,7 +10,7 @@ from jigai.accounts.choices import Role
 
 
 @pytest.fixture
-def role_users(db):  # type: ignore[no-untyped-def]
+def role_users(db):
     """One user per role (district roles in 浦东新区 310115), keyed by role value."""
     from jigai.core.testing.factories import user_for_role
 
@@ -18,7 +18,7 @@ def role_users(db):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def other_district_users(db):  # type: ignore[no-untyped-def]
+def other_district_users(db):
     """An enterprise user and a district officer in 徐汇区 310104, for negative scope tests."""
     from jigai.core.testing.factories import user_for_role
 

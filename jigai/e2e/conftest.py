@@ -68,7 +68,7 @@ def _pg_admin(url: str, sql: str) -> None:
     parts = urlparse(url)
     admin = urlunparse(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 @pytest.fixture(scope="session")
@@ -166,7 +166,7 @@ def browser(live_server_url: str) -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, live_server_url: str):  # type: ignore[no-untyped-def]
+def page(browser, live_server_url: str):
     context = browser.new_context(base_url=live_server_url, locale="zh-CN", timezone_id="Asia/Shanghai")
     context.set_default_timeout(15_000)
     pg = context.new_page()
@@ -175,7 +175,7 @@ def page(browser, live_server_url: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def login(page):  # type: ignore[no-untyped-def]
+def login(page):
     """Sign in through the login page as ``username`` with the demo password."""
     from jigai.demo.accounts import DEMO_PASSWORD
 

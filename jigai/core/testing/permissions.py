@@ -56,6 +56,8 @@ def _call(client: Any, endpoint: Endpoint, user: Any) -> Any:
     method = getattr(client, endpoint.method.lower())
     if body is None:
         return method(path)
+    if endpoint.extra.get("multipart"):  # e.g. a file upload: the body's values are form fields and files
+        return method(path, data=body)
     return method(path, data=body, content_type="application/json")
 
 
@@ -74,16 +76,23 @@ def endpoint_matrix_test(endpoints: list[Endpoint]) -> Any:
         response = _call(client, endpoint, user)
         allowed = set(endpoint.allowed)
         if role in allowed:
-            assert response.status_code in endpoint.ok_status, (role, response.status_code, response.content[:300])
+            assert response.status_code in endpoint.ok_status, (
+                role,
+                response.status_code,
+                response.content[:300],
+            )
         elif role == ANONYMOUS:
             assert response.status_code == 401, (response.status_code, response.content[:300])
             assert response.json()["code"] == "unauthenticated"
         else:
             assert response.status_code in endpoint.denied_status, (
-                role, response.status_code, response.content[:300])
+                role,
+                response.status_code,
+                response.content[:300],
+            )
             payload = response.json()
             assert payload["code"] in {"forbidden", "not_found"}
             assert payload["message"], "a refusal must say why"
 
-    test.endpoints = endpoints  # type: ignore[attr-defined]
+    test.endpoints = endpoints
     return test
