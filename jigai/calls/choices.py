@@ -30,3 +30,15 @@ class InstalmentTrigger(models.TextChoices):
 class DistrictShareBase(models.TextChoices):
     APPROVED_FIXED_ASSETS = "approved_fixed_assets", _("核定固定资产投资")
     APPROVED_TOTAL = "approved_total", _("核定总投入")
+
+
+#: The file types a call may allow for an attachment (extension → label shown to enterprises). The
+#: applications app checks an uploaded file's content against these, not its name.
+ATTACHMENT_FILE_TYPES: dict[str, str] = {
+    "pdf": "PDF",
+    "jpg": "JPG",
+    "png": "PNG",
+    "docx": "Word（DOCX）",
+    "xlsx": "Excel（XLSX）",
+    "zip": "ZIP",
+}

@@ -6,7 +6,9 @@ publishing (or by a new rules version after).
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 # (code, name, is_fixed_asset)
 INVESTMENT_ITEMS: list[tuple[str, str, bool]] = [
@@ -57,3 +59,11 @@ CAP_PER_PROJECT = Decimal("100000000.00")
 DISTRICT_SHARE_RATE = Decimal("0.0800")
 DISTRICT_SHARE_CAP = Decimal("5000000.00")
 DISTRICT_CONSTRUCTION_CAP_SHARE = Decimal("0.3000")
+
+# The 2026 call's window (rules.md §2): opens 2026-01-20, the online system closes at 16:00 Shanghai
+# time on 2026-02-04, and districts forward their recommendations two days later.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CALL_2026_OPENS_AT = datetime(2026, 1, 20, 0, 0, tzinfo=SHANGHAI)
+CALL_2026_CLOSES_AT = datetime(2026, 2, 4, 16, 0, tzinfo=SHANGHAI)
+CALL_2026_DISTRICT_FORWARD_DATE = date(2026, 2, 6)
+CALL_2026_TITLE = "关于组织申报2026年度上海市重点技术改造专项资金项目的通知"

@@ -7,16 +7,28 @@ Amounts and rates are columns (never JSON), so they can be summed, indexed and a
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from jigai.calls.choices import CallPhase, CallStatus, DistrictShareBase, InstalmentTrigger, SupportForm
+from jigai.catalog.models import sees_drafts
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-RATE = {"max_digits": 6, "decimal_places": 4}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
+RATE: dict[str, Any] = {"max_digits": 6, "decimal_places": 4}
+
+
+class CallQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """Published calls are public; drafts and cancelled calls only for the commission's officers
+        and heads (市经信委经办人、负责人)."""
+        if sees_drafts(user):
+            return self.all()
+        return self.filter(status=CallStatus.PUBLISHED)
 
 
 class Call(models.Model):
@@ -59,6 +71,8 @@ class Call(models.Model):
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
 
+    objects = CallQuerySet.as_manager()
+
     class Meta:
         ordering = ["-opens_at"]
         verbose_name = "申报通知"
@@ -72,7 +86,9 @@ class Call(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def phase(self, now=None) -> str:  # type: ignore[no-untyped-def]
+    def phase(self, now: datetime | None = None) -> CallPhase:
+        """Where the window stands at ``now`` (server time). The closing moment itself is closed:
+        with the 2026 call, 16:00:00 Shanghai time on 4 February is too late, 15:59:59 is not."""
         now = now or timezone.now()
         if now < self.opens_at:
             return CallPhase.UPCOMING
@@ -80,8 +96,14 @@ class Call(models.Model):
             return CallPhase.OPEN
         return CallPhase.CLOSED
 
-    def is_open(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_open(self, now: datetime | None = None) -> bool:
         return self.status == CallStatus.PUBLISHED and self.phase(now) == CallPhase.OPEN
+
+    @property
+    def rules(self) -> CallRules:
+        """The rules in force (every call has them from its creation; see ``current_rules``)."""
+        assert self.current_rules is not None, "a call always has current rules"
+        return self.current_rules
 
 
 class CallRules(models.Model):

@@ -5,10 +5,29 @@ A published version is never edited, only superseded by a newer version (rules.m
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 
+from jigai.accounts.choices import MUNICIPAL_ROLES
 from jigai.catalog.choices import CatalogItemKind, CatalogStatus, SixIzations
+
+#: statuses anyone may read: the catalog is public once published, and stays readable as history
+PUBLIC_STATUSES = (CatalogStatus.PUBLISHED, CatalogStatus.SUPERSEDED)
+
+
+def sees_drafts(user: Any) -> bool:
+    """Drafts of the catalog and of calls are the commission's work in progress: only its
+    officers and heads (市经信委经办人、负责人) read them."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in MUNICIPAL_ROLES)
+
+
+class CatalogVersionQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Self:
+        if sees_drafts(user):
+            return self.all()
+        return self.filter(status__in=PUBLIC_STATUSES)
 
 
 class CatalogVersion(models.Model):
@@ -35,6 +54,8 @@ class CatalogVersion(models.Model):
     )
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
 
+    objects = CatalogVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-created_at"]
         verbose_name = "支持目录版本"
@@ -47,6 +68,10 @@ class CatalogVersion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CatalogStatus.DRAFT
 
 
 class CatalogItem(models.Model):
@@ -76,3 +101,16 @@ class CatalogItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def is_field(self) -> bool:
+        return self.kind == CatalogItemKind.FIELD
+
+    @property
+    def parent_code(self) -> str:
+        """The code of the field a direction belongs to ("" for a field)."""
+        return self.parent.code if self.parent is not None else ""
+
+    @property
+    def group_label(self) -> str:
+        return str(self.get_group_display()) if self.group else ""
