@@ -8,6 +8,7 @@ by the services from the investment lines, so lists can filter, sort and sum the
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,7 @@ from django.db import models
 from jigai.applications.choices import ApplicationStatus, DuplicateKind, OtherFundingStatus
 from jigai.core.scoping import ScopedQuerySet
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
@@ -246,3 +247,24 @@ class ApplicationTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status}→{self.to_status}"
+
+
+class ReferenceCounter(models.Model):
+    """The last serial of the reference numbers JG{year}-{district}-{serial} given in a year and district.
+
+    One row per (year, district), incremented under a row lock by the submission, so concurrent
+    submissions never get the same number and none is skipped. The key is the year, not the call,
+    because the number shows only the year: two calls of one year share the series.
+    """
+
+    year = models.PositiveSmallIntegerField("年度")
+    district = models.ForeignKey("reference.District", on_delete=models.PROTECT, related_name="+")
+    last_serial = models.PositiveIntegerField("已用流水号", default=0)
+
+    class Meta:
+        verbose_name = "申报编号计数器"
+        verbose_name_plural = "申报编号计数器"
+        constraints = [models.UniqueConstraint(fields=["year", "district"], name="reference_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"JG{self.year}-{self.district_id}: {self.last_serial}"

@@ -1,9 +1,20 @@
 """The application workflow as data: every allowed transition in one table, one function performs them.
 
 Each :class:`Transition` says from which states, to which state, which roles may take it, what must
-hold (a guard returning a reason when it does not) and what the history records. A transition that
-is not in the table is refused with a reason. :func:`jigai.applications.services.application_transition`
-is the only code that changes ``Application.status``; it writes the history row and the audit event.
+hold and what happens on the way:
+
+* ``guards`` — who may, beyond the role: each returns the reason the actor cannot, or None. A
+  refusal is a permission refusal (403, the reason shown on the disabled button).
+* ``checks`` — the domain rules the application must meet (e.g. eligibility, no duplicate): each
+  raises ``ValidationError`` listing what is wrong. They run inside the transaction, on the row
+  locked for the transition, so two requests cannot both pass them on stale data.
+* ``effects`` — what the transition does besides the status (e.g. give the reference number):
+  each changes the locked application and returns the names of the fields it changed, which the
+  history and the audit event record.
+
+A transition that is not in the table is refused with a reason.
+:func:`jigai.applications.services.application_transition` is the only code that changes
+``Application.status``; it writes the history row and the audit event.
 
 The review states after "submitted" (district review, municipal review, experts, decision,
 publicity) are added to this table by the review workflow.
@@ -11,16 +22,32 @@ publicity) are added to this table by the review workflow.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+import jigai.applications.duplicates as duplicates
+import jigai.applications.eligibility as eligibility
+import jigai.applications.numbering as numbering
 from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
 
+
+@dataclass(frozen=True)
+class TransitionContext:
+    """What checks and effects may need besides the application: who acts, when, and why."""
+
+    actor: Any
+    now: dt.datetime
+    comment: str = ""
+
+
 Guard = Callable[[Any, Any], "str | None"]  # (application, actor) -> reason it cannot, or None
+Check = Callable[[Any, TransitionContext], None]  # raises ValidationError
+Effect = Callable[[Any, TransitionContext], Iterable[str]]  # returns the fields it changed
 
 
 @dataclass(frozen=True)
@@ -32,6 +59,20 @@ class Transition:
     label: Any
     guards: tuple[Guard, ...] = field(default_factory=tuple)
     comment_required: bool = False
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+    effects: tuple[Effect, ...] = field(default_factory=tuple)
+
+
+def applicant_only(application: Any, actor: Any) -> str | None:
+    """Only the users of the enterprise that applies act for it."""
+    if getattr(actor, "organisation_id", None) != application.enterprise.organisation_id:
+        return str(_("只有申报企业本身的用户可以办理此事项。"))
+    return None
+
+
+def stamp_submitted_at(application: Any, ctx: TransitionContext) -> list[str]:
+    application.submitted_at = ctx.now
+    return ["submitted_at"]
 
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -41,6 +82,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=S.SUBMITTED,
         roles=frozenset({Role.ENTERPRISE}),
         label=_("提交申报"),
+        guards=(applicant_only,),
+        # Eligibility first (its list is what the enterprise must fix), then duplicates (rules.md §3
+        # "funded before"; issue: a hard duplicate is refused, a near one flagged).
+        checks=(eligibility.require_eligible, duplicates.refuse_hard_duplicates),
+        effects=(
+            eligibility.record_rules,
+            numbering.assign_reference_number,
+            stamp_submitted_at,
+            duplicates.flag_near_duplicates,
+        ),
     ),
     Transition(
         action="withdraw",
@@ -49,6 +100,8 @@ TRANSITIONS: tuple[Transition, ...] = (
         roles=frozenset({Role.ENTERPRISE}),
         # Only while the district has not yet taken it up: once it moves on, "submitted" is left.
         label=_("撤回申报"),
+        guards=(applicant_only,),
+        comment_required=True,
     ),
 )
 

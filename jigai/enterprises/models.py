@@ -39,7 +39,11 @@ class Enterprise(models.Model):
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     status = models.CharField(
-        "确认状态", max_length=12, choices=EnterpriseStatus.choices, default=EnterpriseStatus.PENDING, db_index=True
+        "确认状态",
+        max_length=12,
+        choices=EnterpriseStatus.choices,
+        default=EnterpriseStatus.PENDING,
+        db_index=True,
     )
     created_at = models.DateTimeField("注册时间", auto_now_add=True)
 
@@ -72,3 +76,51 @@ class CreditCodeException(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CreditBar(models.Model):
+    """A bar from applying recorded on the public credit platform (rules.md §3: the entity and the
+    project lead are barred for 3 years, the length configurable).
+
+    The subject is either an enterprise or a person (a project lead), never both: a violation that
+    bars both is recorded as two bars. ``ends_on`` is the last day of the bar (inclusive).
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name="受限企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_bars",
+    )
+    person_name = models.CharField("受限人员姓名", max_length=50, blank=True)
+    person_id_number = models.CharField("受限人员身份证号", max_length=18, blank=True, db_index=True)
+    reason = models.TextField("失信事由")
+    source_document = models.CharField("信用平台记录或文书编号", max_length=200)
+    starts_on = models.DateField("限制开始日期")
+    ends_on = models.DateField("限制截止日期（含）")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = "失信限制申报记录"
+        verbose_name_plural = "失信限制申报记录"
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(enterprise__isnull=False) & models.Q(person_id_number=""))
+                | (models.Q(enterprise__isnull=True) & ~models.Q(person_id_number="")),
+                name="credit_bar_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="credit_bar_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "ends_on"], name="credit_bar_enterprise_end")]
+
+    def __str__(self) -> str:
+        subject = str(self.enterprise) if self.enterprise_id else self.person_name or self.person_id_number
+        return f"{subject} {self.starts_on}–{self.ends_on}"
