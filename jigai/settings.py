@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "jigai.catalog",
     "jigai.calls",
     "jigai.applications",
+    "jigai.review",
     "jigai.demo",
 ]
 

@@ -105,6 +105,133 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
 )
 
+def in_actor_district(application: Any, actor: Any) -> str | None:
+    """District review is done by the bureau of the application's district (属地原则)."""
+    if getattr(actor, "district_id", None) != application.district_id:
+        return str(_("只有项目属地区的经济主管部门可以办理此事项。"))
+    return None
+
+
+MUNICIPAL = frozenset({Role.MUNICIPAL_OFFICER})
+MUNICIPAL_HEAD = frozenset({Role.MUNICIPAL_HEAD})
+
+# The review workflow (issue 4). District review → recommendation signed by the district head →
+# municipal first review → expert review → comprehensive review → the head's proposed list →
+# publicity (公示) → approval. Checks and effects of these steps are attached by the review app's
+# services (jigai/review/), which call application_transition.
+REVIEW_TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        action="district_start",
+        sources=frozenset({S.SUBMITTED, S.RESUBMITTED}),
+        target=S.DISTRICT_REVIEW,
+        roles=frozenset({Role.DISTRICT_OFFICER}),
+        label=_("受理并开始区级审核"),
+        guards=(in_actor_district,),
+    ),
+    Transition(
+        action="district_return",
+        sources=frozenset({S.DISTRICT_REVIEW}),
+        target=S.RETURNED,
+        roles=frozenset({Role.DISTRICT_OFFICER}),
+        label=_("退回企业修改"),
+        guards=(in_actor_district,),
+        comment_required=True,
+    ),
+    Transition(
+        action="resubmit",
+        sources=frozenset({S.RETURNED}),
+        target=S.RESUBMITTED,
+        roles=frozenset({Role.ENTERPRISE}),
+        label=_("修改后重新提交"),
+        guards=(applicant_only,),
+    ),
+    Transition(
+        action="district_recommend",
+        sources=frozenset({S.DISTRICT_REVIEW}),
+        target=S.RECOMMENDED,
+        roles=frozenset({Role.DISTRICT_HEAD}),
+        label=_("签发推荐"),
+        guards=(in_actor_district,),
+    ),
+    Transition(
+        action="district_decline",
+        sources=frozenset({S.DISTRICT_REVIEW}),
+        target=S.NOT_RECOMMENDED,
+        roles=frozenset({Role.DISTRICT_HEAD}),
+        label=_("不予推荐"),
+        guards=(in_actor_district,),
+        comment_required=True,
+    ),
+    Transition(
+        action="municipal_start",
+        sources=frozenset({S.RECOMMENDED}),
+        target=S.MUNICIPAL_REVIEW,
+        roles=MUNICIPAL,
+        label=_("开始市级初审"),
+    ),
+    Transition(
+        action="municipal_return",
+        sources=frozenset({S.MUNICIPAL_REVIEW}),
+        target=S.RETURNED,
+        roles=MUNICIPAL,
+        label=_("市级初审退回修改"),
+        comment_required=True,
+    ),
+    Transition(
+        action="to_expert_review",
+        sources=frozenset({S.MUNICIPAL_REVIEW}),
+        target=S.EXPERT_REVIEW,
+        roles=MUNICIPAL,
+        label=_("提交专家评审"),
+    ),
+    Transition(
+        action="to_comprehensive_review",
+        sources=frozenset({S.EXPERT_REVIEW}),
+        target=S.COMPREHENSIVE_REVIEW,
+        roles=MUNICIPAL,
+        label=_("进入综合评审"),
+    ),
+    Transition(
+        action="propose",
+        sources=frozenset({S.COMPREHENSIVE_REVIEW}),
+        target=S.PROPOSED,
+        roles=MUNICIPAL_HEAD,
+        label=_("列入拟支持名单"),
+    ),
+    Transition(
+        action="not_proposed",
+        sources=frozenset({S.COMPREHENSIVE_REVIEW}),
+        target=S.NOT_APPROVED,
+        roles=MUNICIPAL_HEAD,
+        label=_("不列入拟支持名单"),
+        comment_required=True,
+    ),
+    Transition(
+        action="publicize",
+        sources=frozenset({S.PROPOSED}),
+        target=S.PUBLICITY,
+        roles=MUNICIPAL_HEAD,
+        label=_("公示"),
+    ),
+    Transition(
+        action="objection_upheld",
+        sources=frozenset({S.PUBLICITY}),
+        target=S.NOT_APPROVED,
+        roles=MUNICIPAL,
+        label=_("异议成立，移出名单"),
+        comment_required=True,
+    ),
+    Transition(
+        action="approve",
+        sources=frozenset({S.PUBLICITY}),
+        target=S.APPROVED,
+        roles=MUNICIPAL_HEAD,
+        label=_("批准立项"),
+    ),
+)
+
+TRANSITIONS = TRANSITIONS + REVIEW_TRANSITIONS
+
 BY_ACTION: dict[str, list[Transition]] = {}
 for _t in TRANSITIONS:
     BY_ACTION.setdefault(_t.action, []).append(_t)
@@ -118,10 +245,12 @@ def find(action: str, status: str) -> Transition | None:
 
 
 def available(application: Any, actor: Any) -> list[tuple[Transition, str | None]]:
-    """Transitions from the application's state, each with the reason the actor cannot take it (or None)."""
+    """The transitions of the actor's role from the application's state, each with the reason the
+    actor cannot take it now (or None). Other roles' steps are not the actor's business."""
     out = []
+    role = getattr(actor, "role", None)
     for transition in TRANSITIONS:
-        if application.status not in transition.sources:
+        if application.status not in transition.sources or role not in transition.roles:
             continue
         out.append((transition, refusal(transition, application, actor)))
     return out
