@@ -42,6 +42,12 @@ def own_enterprise_status_todo(user: Any) -> Any:
         EnterpriseStatus.CONFIRMED: _("企业信息已由所在区经委确认。"),
         EnterpriseStatus.REJECTED: _("企业信息未通过确认，请核对后联系所在区经委。"),
     }
+    if enterprise.status == EnterpriseStatus.REJECTED:
+        # Where to correct it, and what: the district's reason.
+        url = reverse("enterprises:me")
+        hints[EnterpriseStatus.REJECTED] = _("未通过确认：%(reason)s 请在“企业信息”页更正后重新提交。") % {
+            "reason": enterprise.rejection_reason
+        }
     count = 0 if enterprise.status == EnterpriseStatus.CONFIRMED else 1
     return Todo("enterprises.own_status", _("企业信息确认"), count, url, hints.get(enterprise.status, ""))
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from jigai.core.scoping import ScopedQuerySet
-from jigai.enterprises.choices import EnterpriseStatus
+from jigai.enterprises.choices import EnterpriseStatus, SpecialisedStatus
 from jigai.reference.choices import EnterpriseSize
 
 
@@ -38,6 +40,15 @@ class Enterprise(models.Model):
     legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    contact_email = models.EmailField("联系人电子邮箱", blank=True)
+    high_tech_certificate_number = models.CharField("高新技术企业证书编号", max_length=20, blank=True)
+    high_tech_valid_until = models.DateField("高新技术企业证书有效期至", null=True, blank=True)
+    specialised_status = models.CharField(
+        "专精特新",
+        max_length=16,
+        choices=SpecialisedStatus.choices,
+        default=SpecialisedStatus.NONE,
+    )
     status = models.CharField(
         "确认状态",
         max_length=12,
@@ -45,6 +56,26 @@ class Enterprise(models.Model):
         default=EnterpriseStatus.PENDING,
         db_index=True,
     )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="注册人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The district's latest decision (confirmation or rejection): who and when. ``rejection_reason``
+    # stays after a resubmission, so that the district sees why it returned the registration before.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认（退回）人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认（退回）时间", null=True, blank=True)
+    rejection_reason = models.TextField("退回原因", blank=True)
     created_at = models.DateTimeField("注册时间", auto_now_add=True)
 
     objects = EnterpriseQuerySet.as_manager()
@@ -57,6 +88,19 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_high_tech_on(self, day: dt.date) -> bool:
+        """A high-tech enterprise (高新技术企业) on ``day``: it has a certificate valid that day."""
+        return (
+            bool(self.high_tech_certificate_number)
+            and self.high_tech_valid_until is not None
+            and day <= self.high_tech_valid_until
+        )
+
+    @property
+    def is_high_tech(self) -> bool:
+        """A high-tech enterprise today (Shanghai time)."""
+        return self.is_high_tech_on(timezone.localdate())
 
 
 class CreditCodeException(models.Model):

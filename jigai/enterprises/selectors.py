@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from jigai.enterprises.models import Enterprise
+from jigai.accounts.choices import Role
+from jigai.accounts.models import User
+from jigai.enterprises.credit import credit_bar_for
+from jigai.enterprises.models import CreditBar, Enterprise
 
 
 def enterprise_list(
@@ -45,3 +50,31 @@ def enterprise_get(*, actor: Any, pk: int) -> Enterprise:
     """One enterprise the actor may see; anything else is Enterprise.DoesNotExist (a 404, never 403,
     so that the existence of another district's enterprise is not revealed)."""
     return enterprise_list(actor=actor).get(pk=pk)
+
+
+def own_enterprise(*, actor: Any) -> Enterprise | None:
+    """The enterprise of an enterprise user (None for anyone else, or an account not yet linked)."""
+    if getattr(actor, "role", None) != Role.ENTERPRISE:
+        return None
+    enterprise: Enterprise | None = enterprise_list(actor=actor).first()
+    return enterprise
+
+
+def enterprise_user_list(*, actor: Any, enterprise: Enterprise) -> QuerySet[User]:
+    """The accounts of an enterprise: its own users see each other; officials of the enterprise's
+    scope see who may act for it. Others see none."""
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        return User.objects.none()
+    return User.objects.filter(organisation_id=enterprise.organisation_id, role=Role.ENTERPRISE).order_by(
+        "date_joined", "id"
+    )
+
+
+def enterprise_credit_bar(
+    *, actor: Any, enterprise: Enterprise, on_date: dt.date | None = None
+) -> CreditBar | None:
+    """The credit bar in force on ``on_date`` (default today, Shanghai) on an enterprise the actor
+    may see: the enterprise itself and the officials of its scope (rules.md §3)."""
+    if not Enterprise.objects.visible_to(actor).filter(pk=enterprise.pk).exists():
+        return None
+    return credit_bar_for(enterprise, None, on_date or timezone.localdate())
