@@ -1,0 +1,478 @@
+"""The enterprise's application pages: its list (我的申报), starting an application from an open
+call, the draft's edit page (every section, live totals, the eligibility check, attachments,
+submission) and the read-only page of a submitted application with its history and withdrawal.
+
+Views are thin: reads through :mod:`jigai.applications.selectors` (an application outside the
+user's scope is a 404), writes through the services, which hold every rule. Every page here is the
+enterprise's own; officials have theirs (``views_official.py``) and are refused here with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jigai.accounts.choices import Role
+from jigai.applications import attachments, selectors, services, workflow
+from jigai.applications.attachments import TYPE_LABELS, type_names
+from jigai.applications.choices import ApplicationStatus
+from jigai.applications.drafts import draft_parse
+from jigai.applications.eligibility import (
+    EDITABLE_STATUSES,
+    NotEligible,
+    RuleResult,
+    application_totals,
+    eligibility_check,
+    rules_for,
+)
+from jigai.applications.forms import ApplicationForm, WithdrawForm, funding_formset, typed_totals
+from jigai.applications.models import Application, Attachment
+from jigai.calls import selectors as call_selectors
+from jigai.calls.models import Call, CallAttachmentRequirement, CallRules
+from jigai.core.permissions import has_role, require
+from jigai.review.district import application_resubmit
+from jigai.review.district_checks import RULES_SETTLED_AT_SUBMISSION
+from jigai.review.models import CorrectionRequest
+
+PAGE_SIZE = 20
+#: the transitions by which the enterprise hands an application in (a draft, a corrected return)
+SUBMIT_ACTIONS = frozenset({"submit", "resubmit"})
+#: the event the edit page's eligibility panel listens for (sent by htmx uploads and deletions)
+CHANGED_EVENT = "applicationChanged"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _require_enterprise(request: HttpRequest, action: str) -> None:
+    require(has_role(request.user, [Role.ENTERPRISE], _("办理本企业的项目申报")), action)
+
+
+def _mine(request: HttpRequest, pk: int, action: str) -> Application:
+    """The enterprise's own application (officials are refused with the reason; another
+    enterprise's application does not exist: 404)."""
+    _require_enterprise(request, action)
+    return selectors.application_get(actor=request.user, pk=pk)
+
+
+def _rules(application: Application) -> CallRules:
+    """The rules the application is checked against, with the rows the pages show."""
+    return CallRules.objects.prefetch_related(
+        "investment_items", "prerequisites", "attachment_requirements"
+    ).get(pk=rules_for(application).pk)
+
+
+# --- list and create --------------------------------------------------------------------------
+@login_required
+@require_GET
+def my_list(request: HttpRequest) -> HttpResponse:
+    """我的申报: the enterprise's applications in every state, and the open calls to apply to."""
+    _require_enterprise(request, "application.list")
+    applications = selectors.application_list(actor=request.user)
+    page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "applications/my_list.html",
+        {
+            "page_obj": page,
+            "open_calls": list(call_selectors.call_open_list(actor=request.user)),
+            "can_create": services.can_create_application(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def create(request: HttpRequest, call_pk: int) -> HttpResponse:
+    """Start a draft for an open call (from the call's page or the list) and open it."""
+    try:
+        call = call_selectors.call_get(actor=request.user, pk=call_pk)
+    except Call.DoesNotExist as exc:
+        raise Http404(_("未找到该申报通知。")) from exc
+    try:
+        application = services.application_create(actor=request.user, call=call)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("calls:detail", pk=call.pk)
+    messages.success(request, _("已新建申报草稿，可随时保存，下次继续填写。"))
+    return redirect("applications:edit", pk=application.pk)
+
+
+# --- the edit page ----------------------------------------------------------------------------
+def _submit_transition(application: Application, user: Any) -> tuple[workflow.Transition, str | None] | None:
+    """The transition that hands the draft in: ``submit`` for a draft, ``resubmit`` for an
+    application returned for correction; with the reason the user cannot take it."""
+    return next(
+        ((t, r) for t, r in workflow.available(application, user) if t.action in SUBMIT_ACTIONS), None
+    )
+
+
+def _submit_state(application: Application, user: Any, results: list[RuleResult]) -> dict[str, Any]:
+    """Whether the 提交申报 button is enabled, and why not (workflow first, then the rules)."""
+    submit = _submit_transition(application, user)
+    failed = [r for r in results if not r.passed]
+    if submit is not None and submit[0].action == "resubmit":
+        # A correction answers a return: the application window no longer applies (review rules).
+        failed = [r for r in failed if r.code not in RULES_SETTLED_AT_SUBMISSION]
+    if submit is None:
+        reason = _("申报当前状态为“%(s)s”，不能提交。") % {"s": application.get_status_display()}
+    elif submit[1]:
+        reason = submit[1]
+    elif failed:
+        reason = _("还有 %(n)d 项条件不满足（%(labels)s），全部满足后才能提交。") % {
+            "n": len(failed),
+            "labels": "、".join(r.label for r in failed),
+        }
+    else:
+        reason = ""
+    return {
+        "allowed": not reason,
+        "reason": reason,
+        "failed": failed,
+        "label": submit[0].label if submit else _("提交申报"),
+    }
+
+
+def _eligibility_context(application: Application, user: Any) -> dict[str, Any]:
+    results = eligibility_check(application)
+    totals = application_totals(application, rules_for(application))
+    submit = _submit_state(application, user, results)
+    return {
+        "application": application,
+        "results": results,
+        # the rules that count for handing it in (a resubmission no longer needs the window)
+        "eligible": not submit["failed"],
+        "requested": totals.requested_support,
+        "submit": submit,
+    }
+
+
+def _requirement_blocks(
+    application: Application, rules: CallRules, *, editable: bool, errors: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    files: dict[str, list[Attachment]] = {}
+    for attachment in application.attachments.all():
+        files.setdefault(attachment.requirement_code, []).append(attachment)
+    return [
+        _requirement_block(application, r, files.get(r.code, []), editable=editable, errors=errors)
+        for r in rules.attachment_requirements.all()
+    ]
+
+
+def _requirement_block(
+    application: Application,
+    requirement: CallAttachmentRequirement,
+    files: list[Attachment],
+    *,
+    editable: bool,
+    errors: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    return {
+        "application": application,
+        "requirement": requirement,
+        "types": type_names(requirement.allowed_type_list),
+        "accept": ",".join(f".{t}" for t in requirement.allowed_type_list),
+        "files": [
+            {"file": f, "type_label": TYPE_LABELS.get(f.detected_type, f.detected_type)} for f in files
+        ],
+        "editable": editable,
+        "errors": (errors or {}).get(requirement.code, []),
+    }
+
+
+def _edit_page(
+    request: HttpRequest,
+    application: Application,
+    *,
+    form: ApplicationForm | None = None,
+    funding: Any = None,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    rules = _rules(application)
+    if form is None:
+        form = ApplicationForm(application=application, rules=rules)
+        funding = funding_formset(None, application)
+    upload_errors = extra.pop("upload_errors", None)
+    context = {
+        "corrections": _open_corrections(application, request.user),
+        "application": application,
+        "rules": rules,
+        "form": form,
+        "funding": funding,
+        "totals": typed_totals(form.typed_values(), rules),
+        "lock_version": application.lock_version,
+        "requirements": _requirement_blocks(application, rules, editable=True, errors=upload_errors),
+        **_eligibility_context(application, request.user),
+        **extra,
+    }
+    return render(request, "applications/form_edit.html", context, status=status)
+
+
+def _open_corrections(application: Application, user: Any) -> list[CorrectionRequest]:
+    """What a return asked the enterprise to correct (shown on the edit page until it resubmits)."""
+    if application.status != ApplicationStatus.RETURNED:
+        return []
+    return list(
+        CorrectionRequest.objects.visible_to(user)
+        .filter(application=application, resolved_at__isnull=True)
+        .select_related("requested_by")
+        .prefetch_related("items")
+    )
+
+
+def _posted_lock_version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("lock_version", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft, every section in one form saved by 保存草稿 (optimistic locking on lock_version).
+
+    A refused save — a field that is not well-formed, a code the call does not know, or a version
+    saved elsewhere meanwhile — shows the page again with everything that was typed and saves
+    nothing."""
+    application = _mine(request, pk, "application.save_draft")
+    if application.status not in EDITABLE_STATUSES:
+        return redirect("applications:my_detail", pk=application.pk)
+    require(services.can_edit_application(request.user, application), "application.save_draft")
+    if request.method == "GET":
+        return _edit_page(request, application)
+
+    rules = _rules(application)
+    form = ApplicationForm(request.POST, application=application, rules=rules)
+    funding = funding_formset(request.POST, application)
+    page_errors: list[str] = []
+    # The version the page was loaded at is posted back: a stale page keeps the old one, so
+    # saving it again is refused again instead of overwriting the newer draft.
+    lock_version = _posted_lock_version(request)
+    context: dict[str, Any] = {}
+    forms_valid = form.is_valid()
+    funding_valid = funding.is_valid()
+    if forms_valid and funding_valid:
+        draft = form.draft_input(funding)
+        try:
+            data = draft_parse(draft.raw)
+            services.application_save_draft(
+                actor=request.user,
+                application=application,
+                data=data,
+                expected_lock_version=-1 if lock_version is None else lock_version,
+            )
+        except services.StaleDraft:
+            context["stale"] = True
+        except ValidationError as exc:
+            page_errors = form.add_service_errors(exc, funding, draft.origin)
+        else:
+            messages.success(request, _("草稿已保存。"))
+            return redirect("applications:edit", pk=application.pk)
+    page_errors.extend(str(e) for e in funding.non_form_errors())
+    return _edit_page(
+        request,
+        application,
+        form=form,
+        funding=funding,
+        status=409 if context.get("stale") else 422,
+        page_errors=page_errors,
+        not_saved=True,
+        lock_version=application.lock_version if lock_version is None else lock_version,
+        **context,
+    )
+
+
+@login_required
+@require_POST
+def totals(request: HttpRequest, pk: int) -> HttpResponse:
+    """The totals partial from the amounts posted by the edit page (htmx), without saving."""
+    application = _mine(request, pk, "application.totals")
+    require(services.can_edit_application(request.user, application), "application.totals")
+    rules = _rules(application)
+    return render(
+        request,
+        "applications/partials/totals.html",
+        {"totals": typed_totals(request.POST, rules), "oob": True},
+    )
+
+
+@login_required
+@require_GET
+def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """The eligibility panel as saved now (htmx refreshes it after uploads and deletions)."""
+    application = _mine(request, pk, "application.eligibility")
+    return render(
+        request,
+        "applications/partials/eligibility.html",
+        {**_eligibility_context(application, request.user), "lock_version": application.lock_version},
+    )
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Submit the draft as saved; a refusal lists every failing rule (or the duplicate) and
+    changes nothing."""
+    application = _mine(request, pk, "application.submit")
+    lock_version = _posted_lock_version(request)
+    if lock_version is not None and lock_version != application.lock_version:
+        return _edit_or_detail(request, application, submit_errors=[str(services.STALE_MESSAGE)], status=409)
+    submit_transition = _submit_transition(application, request.user)
+    try:
+        if submit_transition is not None and submit_transition[0].action == "resubmit":
+            submitted = application_resubmit(actor=request.user, application=application)
+        else:
+            submitted = services.application_submit(actor=request.user, application=application)
+    except NotEligible as exc:
+        errors = [f"{r.label}：{r.message}" for r in exc.failed]
+        return _edit_or_detail(request, application, submit_summary=exc.summary, submit_errors=errors)
+    except ValidationError as exc:
+        return _edit_or_detail(request, application, submit_errors=list(exc.messages))
+    messages.success(
+        request,
+        _("申报已提交，申报编号 %(ref)s，状态：%(s)s。请等待所在区经济主管部门审核。")
+        % {"ref": submitted.reference_number, "s": submitted.get_status_display()},
+    )
+    return redirect("applications:my_detail", pk=submitted.pk)
+
+
+def _edit_or_detail(
+    request: HttpRequest, application: Application, status: int = 422, **extra: Any
+) -> HttpResponse:
+    if application.status in EDITABLE_STATUSES:
+        return _edit_page(request, application, status=status, **extra)
+    return _detail_page(request, application, status=status, **extra)
+
+
+# --- attachments ------------------------------------------------------------------------------
+def _block_response(
+    request: HttpRequest,
+    application: Application,
+    requirement: CallAttachmentRequirement,
+    *,
+    errors: list[str] | None = None,
+    changed: bool = False,
+) -> HttpResponse:
+    files = list(application.attachments.filter(requirement_code=requirement.code))
+    block = _requirement_block(
+        application, requirement, files, editable=True, errors={requirement.code: errors or []}
+    )
+    # htmx swaps only 2xx answers, so a refused upload is a 200 showing the message in the block.
+    response = render(request, "applications/partials/attachment_requirement.html", {"block": block})
+    if changed:
+        response["HX-Trigger"] = CHANGED_EVENT
+    return response
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    """Upload one file for an item of the call's checklist; the service checks its content and
+    size and its Chinese refusal is shown beside the item, the rest of the page untouched."""
+    application = _mine(request, pk, "application.attachment_upload")
+    require(services.can_edit_application(request.user, application), "application.attachment_upload")
+    requirement = _rules(application).attachment_requirements.filter(code=code).first()
+    if requirement is None:
+        raise Http404(_("本通知的申报材料清单中没有此项。"))
+    uploaded = request.FILES.get("file")
+    errors: list[str] = []
+    if uploaded is None:
+        errors = [_("请选择要上传的文件。")]
+    else:
+        try:
+            attachments.attachment_upload(
+                actor=request.user, application=application, requirement_code=code, uploaded_file=uploaded
+            )
+        except ValidationError as exc:
+            errors = list(exc.messages)
+    if _is_htmx(request):
+        return _block_response(request, application, requirement, errors=errors, changed=not errors)
+    if errors:
+        return _edit_page(request, application, upload_errors={code: errors}, status=422)
+    messages.success(request, _("已上传“%(n)s”。") % {"n": uploaded.name if uploaded else ""})
+    return redirect(reverse("applications:edit", kwargs={"pk": application.pk}) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """Remove an uploaded file while the application is a draft."""
+    _require_enterprise(request, "application.attachment_delete")
+    attachment = selectors.attachment_get(actor=request.user, application_id=pk, attachment_id=attachment_pk)
+    application = selectors.application_get(actor=request.user, pk=pk)
+    code = attachment.requirement_code
+    attachments.attachment_delete(actor=request.user, attachment=attachment)
+    if _is_htmx(request):
+        requirement = _rules(application).attachment_requirements.filter(code=code).first()
+        if requirement is not None:
+            return _block_response(request, application, requirement, changed=True)
+    messages.success(request, _("已删除“%(n)s”。") % {"n": attachment.original_name})
+    return redirect(reverse("applications:edit", kwargs={"pk": application.pk}) + "#attachments")
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """Download a file of the enterprise's own application (audited by the service)."""
+    _require_enterprise(request, "application.attachment_download")
+    return attachments.attachment_download(actor=request.user, application_id=pk, attachment_id=attachment_pk)
+
+
+# --- read-only page and withdrawal ------------------------------------------------------------
+def _detail_page(
+    request: HttpRequest, application: Application, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    rules = _rules(application)
+    actions = workflow.available(application, request.user)
+    withdraw = next(({"transition": t, "reason": r} for t, r in actions if t.action == "withdraw"), None)
+    context = {
+        "application": application,
+        "rules": rules,
+        "requirements": _requirement_blocks(application, rules, editable=False),
+        "transitions": list(application.transitions.select_related("actor").order_by("created_at", "id")),
+        "withdraw": withdraw,
+        "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
+        "editable": application.status in EDITABLE_STATUSES,
+        **extra,
+    }
+    return render(request, "applications/my_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def my_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application as submitted: every section, the files, the history, the reference number."""
+    application = _mine(request, pk, "application.view")
+    return _detail_page(request, application)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a submission before the district takes it up (the reason is required)."""
+    application = _mine(request, pk, "application.withdraw")
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _detail_page(request, application, withdraw_form=form, status=422)
+    try:
+        services.application_withdraw(
+            actor=request.user, application=application, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            form.add_error("reason", message)
+        return _detail_page(request, application, withdraw_form=form, status=422)
+    messages.success(request, _("申报已撤回。"))
+    return redirect("applications:my_detail", pk=application.pk)
