@@ -18,7 +18,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from jigai.applications import attachments, selectors, services, workflow
+from jigai.applications import attachments, exports, selectors, services, workflow
 from jigai.applications.choices import ApplicationStatus
 from jigai.applications.drafts import ApplicationDraft
 from jigai.applications.eligibility import (
@@ -293,6 +293,24 @@ def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -
         q=filters.q,
         sort=filters.sort,
     )
+
+
+class ExportFilters(ApplicationFilters):
+    has_duplicate_flags: bool | None = Field(
+        None, description="true：仅提交时发现疑似重复的申报；false：仅无疑似重复的申报"
+    )
+
+
+@router.get(
+    "/export",
+    summary="导出申报列表为 Excel（.xlsx；筛选条件与申报列表相同，按用户可见范围）",
+    url_name="application_export",
+    response={200: None},
+)
+def application_export(request: HttpRequest, filters: Query[ExportFilters]) -> FileResponse:
+    actor = api_user(request)
+    require(selectors.can_read_applications(actor), "application.export")
+    return exports.application_export(actor=actor, filters=filters.model_dump())
 
 
 @router.get(

@@ -24,6 +24,17 @@ class ApplicationQuerySet(ScopedQuerySet):
     scope_organisation_field = "enterprise__organisation_id"
     scope_district_field = "district_id"
 
+    def scope_expert_q(self, user: Any) -> models.Q | None:
+        """An expert sees an application only through its own assignment, and only once it has
+        declared no conflict of interest (accepted) — and after it scored (scored)."""
+        from jigai.review.choices import AssignmentStatus
+        from jigai.review.models import Assignment
+
+        assigned = Assignment.objects.filter(
+            expert__user=user, status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.SCORED)
+        ).values("application_id")
+        return models.Q(pk__in=assigned)
+
 
 class Application(models.Model):
     call = models.ForeignKey(

@@ -32,6 +32,9 @@ from django.utils.translation import gettext_lazy as _
 import jigai.applications.duplicates as duplicates
 import jigai.applications.eligibility as eligibility
 import jigai.applications.numbering as numbering
+import jigai.review.decision_checks as decision_checks
+import jigai.review.district_checks as district_checks
+import jigai.review.experts_checks as experts_checks
 from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
 
@@ -136,6 +139,8 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         label=_("退回企业修改"),
         guards=(in_actor_district,),
         comment_required=True,
+        checks=(district_checks.require_correction_items,),
+        effects=(district_checks.leave_prepared_recommendation,),
     ),
     Transition(
         action="resubmit",
@@ -144,6 +149,14 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         roles=frozenset({Role.ENTERPRISE}),
         label=_("修改后重新提交"),
         guards=(applicant_only,),
+        # Eligibility again except the window (closed long before a return comes back), never a
+        # duplicate; the district's forward date does not apply (docs/workflows.md).
+        checks=(district_checks.require_eligible_except_window, duplicates.refuse_hard_duplicates),
+        effects=(
+            eligibility.record_rules,
+            duplicates.flag_near_duplicates,
+            district_checks.resolve_corrections,
+        ),
     ),
     Transition(
         action="district_recommend",
@@ -152,6 +165,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         roles=frozenset({Role.DISTRICT_HEAD}),
         label=_("签发推荐"),
         guards=(in_actor_district,),
+        checks=(district_checks.require_signed_recommendation,),
     ),
     Transition(
         action="district_decline",
@@ -161,6 +175,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         label=_("不予推荐"),
         guards=(in_actor_district,),
         comment_required=True,
+        effects=(district_checks.leave_prepared_recommendation,),
     ),
     Transition(
         action="municipal_start",
@@ -176,6 +191,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         roles=MUNICIPAL,
         label=_("市级初审退回修改"),
         comment_required=True,
+        checks=(district_checks.require_correction_items,),
     ),
     Transition(
         action="to_expert_review",
@@ -190,6 +206,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         target=S.COMPREHENSIVE_REVIEW,
         roles=MUNICIPAL,
         label=_("进入综合评审"),
+        checks=(experts_checks.require_expert_scores,),
     ),
     Transition(
         action="propose",
@@ -197,6 +214,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         target=S.PROPOSED,
         roles=MUNICIPAL_HEAD,
         label=_("列入拟支持名单"),
+        checks=(decision_checks.require_decided_amounts,),
     ),
     Transition(
         action="not_proposed",
@@ -212,6 +230,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         target=S.PUBLICITY,
         roles=MUNICIPAL_HEAD,
         label=_("公示"),
+        checks=(decision_checks.require_published_list,),
     ),
     Transition(
         action="objection_upheld",
@@ -220,6 +239,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         roles=MUNICIPAL,
         label=_("异议成立，移出名单"),
         comment_required=True,
+        checks=(decision_checks.require_upheld_objection,),
     ),
     Transition(
         action="approve",
@@ -227,6 +247,7 @@ REVIEW_TRANSITIONS: tuple[Transition, ...] = (
         target=S.APPROVED,
         roles=MUNICIPAL_HEAD,
         label=_("批准立项"),
+        checks=(decision_checks.require_publicity_over,),
     ),
 )
 

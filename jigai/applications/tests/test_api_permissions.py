@@ -95,6 +95,7 @@ def upload_body(user: Any) -> dict[str, Any]:
 ENDPOINTS = [
     Endpoint("POST", BASE, allowed=APPLICANT, setup=call_to_apply_to),
     Endpoint("GET", BASE, allowed=LISTERS),
+    Endpoint("GET", BASE + "/export", allowed=LISTERS),
     Endpoint("GET", BASE + "/{application_id}", allowed=READERS, setup=submitted, denied_status=(404,)),
     Endpoint("PUT", BASE + "/{application_id}", allowed=APPLICANT, setup=draft, denied_status=(404,)),
     Endpoint(
