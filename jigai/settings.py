@@ -159,6 +159,8 @@ else:
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jigai@sheitc.sh.gov.cn")
+# The platform's public address, for absolute links in e-mails.
+JIGAI_SITE_URL = os.environ.get("JIGAI_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Authentication and session security (等保 2.0 三级) ------------------------------------
 AUTH_USER_MODEL = "accounts.User"
