@@ -11,6 +11,8 @@ urlpatterns = [
     path("catalog/", include("jigai.catalog.urls")),
     path("calls/", include("jigai.calls.urls")),
     path("applications/", include("jigai.applications.urls")),
+    path("review/", include("jigai.review.urls")),
+    path("publicity/", include("jigai.review.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
 ]

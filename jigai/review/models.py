@@ -8,7 +8,7 @@ models hold what each step records.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,29 +17,46 @@ from jigai.core.scoping import ScopedQuerySet
 from jigai.review.choices import (
     AssignmentStatus,
     CalendarDayKind,
+    CorrectionSection,
+    CorrectionStage,
     ObjectionStatus,
     PanelStatus,
     ProposedListStatus,
     RecommendationStatus,
 )
 
+if TYPE_CHECKING:
+    from jigai.accounts.models import Organisation
+
 MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
 SCORE: dict[str, Any] = {"max_digits": 6, "decimal_places": 2}
 
 
 # --- District review ------------------------------------------------------------------------
+class CorrectionRequestQuerySet(ScopedQuerySet):
+    """A return is seen by whoever sees its application (the enterprise, its district, the city)."""
+
+    scope_organisation_field = "application__enterprise__organisation_id"
+    scope_district_field = "application__district_id"
+
+
 class CorrectionRequest(models.Model):
     """A return for correction, with the reason for each item to correct."""
 
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="correction_requests"
     )
+    stage = models.CharField(
+        "退回环节", max_length=10, choices=CorrectionStage.choices, default=CorrectionStage.DISTRICT
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("退回时间", auto_now_add=True)
     resolved_at = models.DateTimeField("重新提交时间", null=True, blank=True)
 
+    objects = CorrectionRequestQuerySet.as_manager()
+
     class Meta:
-        ordering = ["application", "-requested_at"]
+        ordering = ["application", "-requested_at", "-id"]
         verbose_name = "退回修改"
         verbose_name_plural = "退回修改"
 
@@ -49,7 +66,7 @@ class CorrectionRequest(models.Model):
 
 class CorrectionItem(models.Model):
     request = models.ForeignKey(CorrectionRequest, on_delete=models.CASCADE, related_name="items")
-    section = models.CharField("需修改的部分", max_length=60)
+    section = models.CharField("需修改的部分", max_length=60, choices=CorrectionSection.choices)
     reason = models.TextField("理由")
 
     class Meta:
@@ -57,6 +74,13 @@ class CorrectionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section}: {self.reason[:30]}"
+
+
+class RecommendationQuerySet(ScopedQuerySet):
+    """A district sees its own recommendation documents (属地原则), the city's roles all of them;
+    enterprises and experts none (the district's ranking is an internal document)."""
+
+    scope_district_field = "district_id"
 
 
 class Recommendation(models.Model):
@@ -76,8 +100,10 @@ class Recommendation(models.Model):
     )
     signed_at = models.DateTimeField("签发时间", null=True, blank=True)
 
+    objects = RecommendationQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-prepared_at"]
+        ordering = ["-prepared_at", "-id"]
         verbose_name = "区推荐文件"
         verbose_name_plural = "区推荐文件"
         constraints = [
@@ -93,9 +119,14 @@ class Recommendation(models.Model):
 
 
 class RecommendationItem(models.Model):
+    """One application of a recommendation document, with its rank among the district's
+    applications of the call. An application may appear in several documents over time (a
+    municipal return sends it back to the district, which recommends it again under a new
+    number); the service keeps it in at most one document that is not withdrawn at a time."""
+
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="items")
-    application = models.OneToOneField(
-        "applications.Application", on_delete=models.PROTECT, related_name="recommendation_item"
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="recommendation_items"
     )
     priority = models.PositiveSmallIntegerField("推荐排序")
     opinion = models.TextField("审核意见", blank=True)
@@ -105,7 +136,10 @@ class RecommendationItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recommendation", "priority"], name="recommendation_priority_unique"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["recommendation", "application"], name="recommendation_application_once"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,8 +162,12 @@ class ExpertProfile(models.Model):
         "reference.Industry", verbose_name="熟悉的行业", blank=True, related_name="+"
     )
     is_active = models.BooleanField("在库可抽取", default=True)
-    declared_conflicts = models.ManyToManyField(
-        "accounts.Organisation", verbose_name="申报的利益关联单位", blank=True, related_name="+"
+    declared_conflicts: models.ManyToManyField[Organisation, ExpertConflict] = models.ManyToManyField(
+        "accounts.Organisation",
+        verbose_name="申报的利益关联单位",
+        blank=True,
+        related_name="+",
+        through="ExpertConflict",
     )
 
     class Meta:
@@ -139,6 +177,27 @@ class ExpertProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class ExpertConflict(models.Model):
+    """An organisation an expert declared a conflict of interest with, and why (the expert is never
+    drawn for its applications, nor for those of organisations related to it)."""
+
+    expert = models.ForeignKey(ExpertProfile, on_delete=models.CASCADE, related_name="conflicts")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("关联情况", max_length=300)
+    declared_at = models.DateTimeField("声明时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["expert", "-declared_at"]
+        verbose_name = "专家申报的利益关联"
+        verbose_name_plural = "专家申报的利益关联"
+        constraints = [
+            models.UniqueConstraint(fields=["expert", "organisation"], name="expert_conflict_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expert_id} ↔ {self.organisation_id}"
 
 
 class RubricCriterion(models.Model):
@@ -201,8 +260,10 @@ class Assignment(models.Model):
     )
     draw_round = models.PositiveSmallIntegerField("抽取轮次", default=1)
     draw_position = models.PositiveIntegerField("抽取顺位", default=0)
+    drawn_at = models.DateTimeField("抽取时间", null=True, blank=True)
     declared_at = models.DateTimeField("声明时间", null=True, blank=True)
     recusal_reason = models.TextField("回避理由", blank=True)
+    replacement_reason = models.TextField("替换理由", blank=True)
     replaced_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaces"
     )
@@ -225,6 +286,36 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} → {self.application_id}"
+
+
+class DrawRecord(models.Model):
+    """One round of the draw for one application: the candidates it was drawn from (ascending expert
+    ids, after excluding conflicts and experts drawn before), whether the matching pool was too
+    small so the whole active pool was used, and the experts drawn. With the panel's seed, anyone
+    can re-run ``random.Random(f"{seed}:{application_id}:{round}").sample(candidates, k)`` and get
+    the same experts (``jigai.review.experts_draw.expert_panel_verify``)."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="draw_records")
+    application = models.ForeignKey(
+        "applications.Application", on_delete=models.PROTECT, related_name="expert_draws"
+    )
+    draw_round = models.PositiveSmallIntegerField("抽取轮次")
+    candidate_ids = models.TextField("候选专家（ID，升序，逗号分隔）")
+    candidate_count = models.PositiveIntegerField("候选人数")
+    drawn_ids = models.CharField("抽中专家（ID，按顺位）", max_length=300)
+    from_whole_pool = models.BooleanField("匹配专家不足，从全库抽取", default=False)
+    drawn_at = models.DateTimeField("抽取时间")
+
+    class Meta:
+        ordering = ["panel", "application", "draw_round"]
+        verbose_name = "专家抽取记录"
+        verbose_name_plural = "专家抽取记录"
+        constraints = [
+            models.UniqueConstraint(fields=["application", "draw_round"], name="draw_record_round_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} 第 {self.draw_round} 轮"
 
 
 class Score(models.Model):
@@ -259,11 +350,25 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField("核定时间", null=True, blank=True)
+    # Membership of the proposed list (set when the head proposes it; kept after approval, so the
+    # public page shows past lists whatever happens to the projects later). An upheld objection
+    # removes the application: the row stays, with when and why.
+    proposed_list = models.ForeignKey(
+        "review.ProposedList",
+        verbose_name="拟支持名单",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    removed_at = models.DateTimeField("移出名单时间", null=True, blank=True)
+    removal_reason = models.TextField("移出名单理由", blank=True)
 
     class Meta:
         ordering = ["rank"]
         verbose_name = "评审结果"
         verbose_name_plural = "评审结果"
+        indexes = [models.Index(fields=["proposed_list", "rank"], name="decision_list_rank")]
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.approved_support}"
@@ -284,6 +389,7 @@ class ProposedList(models.Model):
     publicity_starts_on = models.DateField("公示开始日期", null=True, blank=True)
     publicity_ends_at = models.DateTimeField("公示截止时间", null=True, blank=True)
     publicity_end_provisional = models.BooleanField("截止日期待定（节假日安排未知）", default=False)
+    publicity_working_days = models.PositiveSmallIntegerField("公示期（工作日）", null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -318,6 +424,7 @@ class Objection(models.Model):
     content = models.TextField("异议内容")
     attachment = models.FileField("证明材料", upload_to=objection_attachment_path, blank=True, max_length=200)
     attachment_name = models.CharField("原文件名", max_length=200, blank=True)
+    attachment_type = models.CharField("文件类型（按内容识别）", max_length=10, blank=True)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     ip_address = models.CharField("IP 地址", max_length=45, blank=True)
     status = models.CharField(
@@ -337,6 +444,7 @@ class Objection(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = "异议"
         verbose_name_plural = "异议"
+        indexes = [models.Index(fields=["proposed_list", "status"], name="objection_list_status")]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.content[:20]}"
@@ -361,6 +469,14 @@ class CalendarDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> NotificationQuerySet:
+        """Each user sees only the notices addressed to it."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+
 class Notification(models.Model):
     """An in-app notice to a user who must act next (also e-mailed through the configured backend)."""
 
@@ -374,8 +490,10 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
+    objects = NotificationQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
 
     def __str__(self) -> str:

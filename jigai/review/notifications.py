@@ -1,0 +1,300 @@
+"""Notifications: each transition tells the parties who must act next (in-app and by e-mail).
+
+How it works:
+
+* :data:`TRANSITION_RECIPIENTS` is the table: for each workflow action, the functions that give
+  the users to tell. Every transition performed by
+  :func:`jigai.applications.services.application_transition` writes an ``ApplicationTransition``
+  row; :func:`on_transition` (connected to its ``post_save`` in ``ReviewConfig.ready``) looks the
+  action up here. So the one transition service notifies without the applications app knowing of
+  this one, and an action missing from the table notifies nobody.
+* Steps that are not transitions (a recommendation document prepared, signed) call :func:`notify`
+  themselves, once per document rather than once per application.
+* :func:`notify` writes the :class:`~jigai.review.models.Notification` rows in the caller's
+  transaction (no notice for a step that is rolled back) and queues the e-mail with
+  ``transaction.on_commit``: the task :func:`send_notification_emails` runs in the worker
+  (``manage.py db_worker``) and sends through Django's configured e-mail backend.
+* The acting user is never told about its own step; inactive users and users without an e-mail
+  address get the in-app notice only.
+
+Other parts of the review (experts, decision, publicity) may add rows to the table or call
+:func:`notify` for their own events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django_tasks import task
+
+from jigai.accounts.choices import OrganisationKind, Role
+from jigai.accounts.models import User
+from jigai.applications.models import Application, ApplicationTransition
+from jigai.audit.services import audit_record
+from jigai.core.permissions import PermissionRefused
+from jigai.review.models import Notification
+
+Recipients = Callable[[Application], QuerySet[User]]
+MESSAGE_LENGTH = Notification._meta.get_field("message").max_length or 300
+VERB_LENGTH = Notification._meta.get_field("verb").max_length or 60
+_FIELDS = ("user", "application", "verb", "message", "url")
+
+
+# --- who ----------------------------------------------------------------------------------------
+def _active(role: str) -> QuerySet[User]:
+    return User.objects.filter(role=role, is_active=True)
+
+
+def district_officers(application: Application) -> QuerySet[User]:
+    """The officers of the bureau of the application's district (属地原则)."""
+    return _active(Role.DISTRICT_OFFICER).filter(
+        organisation__kind=OrganisationKind.DISTRICT_BUREAU, organisation__district_id=application.district_id
+    )
+
+
+def district_heads(application: Application) -> QuerySet[User]:
+    return _active(Role.DISTRICT_HEAD).filter(
+        organisation__kind=OrganisationKind.DISTRICT_BUREAU, organisation__district_id=application.district_id
+    )
+
+
+def enterprise_users(application: Application) -> QuerySet[User]:
+    """The users of the applicant enterprise."""
+    return _active(Role.ENTERPRISE).filter(organisation_id=application.enterprise.organisation_id)
+
+
+def municipal_officers(application: Application | None = None) -> QuerySet[User]:
+    return _active(Role.MUNICIPAL_OFFICER)
+
+
+def municipal_heads(application: Application | None = None) -> QuerySet[User]:
+    return _active(Role.MUNICIPAL_HEAD)
+
+
+#: action → who must act next (or must learn the outcome). Not listed: nobody is told. The district
+#: recommendation is announced to the municipal officers once per signed document, by
+#: :func:`jigai.review.district.recommendation_sign`; experts are told when they are drawn.
+TRANSITION_RECIPIENTS: dict[str, tuple[Recipients, ...]] = {
+    "submit": (district_officers,),
+    "resubmit": (district_officers,),
+    "district_return": (enterprise_users,),
+    "district_recommend": (enterprise_users,),
+    "district_decline": (enterprise_users,),
+    "municipal_return": (enterprise_users, district_officers),
+    "not_proposed": (enterprise_users,),
+    "publicize": (enterprise_users,),
+    "objection_upheld": (enterprise_users, district_officers),
+    "approve": (enterprise_users, district_officers),
+}
+
+#: what the notice says, per action; the others get the generic sentence
+_MESSAGES: dict[str, str] = {
+    "submit": gettext_noop("%(enterprise)s提交了申报“%(name)s”（%(ref)s），请受理并开展区级审核。"),
+    "resubmit": gettext_noop(
+        "%(enterprise)s已按退回意见修改并重新提交申报“%(name)s”（%(ref)s），请继续审核。"
+    ),
+    "district_return": gettext_noop(
+        "您的申报“%(name)s”（%(ref)s）被区经济主管部门退回修改：%(comment)s 请逐项修改后重新提交。"
+    ),
+    "municipal_return": gettext_noop(
+        "申报“%(name)s”（%(ref)s）在市级初审中被退回修改：%(comment)s 企业修改后将重新提交区级审核。"
+    ),
+    "district_recommend": gettext_noop(
+        "您的申报“%(name)s”（%(ref)s）已由区经济主管部门推荐上报（%(comment)s），等待市级初审。"
+    ),
+    "district_decline": gettext_noop(
+        "您的申报“%(name)s”（%(ref)s）未获区经济主管部门推荐。理由：%(comment)s"
+    ),
+}
+
+
+# --- where ------------------------------------------------------------------------------------
+def _reverse(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def application_url_for(user: Any, application: Application) -> str:
+    """The page where ``user`` acts on ``application``."""
+    role = getattr(user, "role", None)
+    if role == Role.ENTERPRISE:
+        return _reverse("applications:my_detail", application.pk) or _reverse("review:my_returns")
+    if role in (Role.DISTRICT_OFFICER, Role.DISTRICT_HEAD):
+        return _reverse("review:district_detail", application.pk)
+    if role == Role.MUNICIPAL_OFFICER and application.status in ("recommended", "municipal_review"):
+        return _reverse("review:municipal_list")
+    return _reverse("applications:official_detail", application.pk)
+
+
+# --- send ---------------------------------------------------------------------------------------
+def notify(
+    *,
+    users: Iterable[User],
+    verb: str,
+    message: str,
+    url: str | Callable[[User], str] = "",
+    application: Application | None = None,
+    exclude: Any = None,
+) -> list[Notification]:
+    """Tell ``users`` (each once; never ``exclude``, the acting user): write the in-app notices now,
+    in the caller's transaction, and queue the e-mail for when it commits."""
+    seen: set[int] = set()
+    rows = []
+    for user in users:
+        if user.pk in seen or (exclude is not None and user.pk == getattr(exclude, "pk", None)):
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                user=user,
+                application=application,
+                verb=verb[:VERB_LENGTH],
+                message=message[:MESSAGE_LENGTH],
+                url=(url(user) if callable(url) else url)[:200],
+            )
+        )
+    if not rows:
+        return []
+    if connection.features.can_return_rows_from_bulk_insert:
+        created = Notification.objects.bulk_create(rows)
+    else:  # an old SQLite gives no ids back from a bulk insert
+        created = [Notification.objects.create(**{f: getattr(n, f) for f in _FIELDS}) for n in rows]
+    ids = [n.pk for n in created]
+    transaction.on_commit(lambda: send_notification_emails.enqueue(notification_ids=ids))
+    return created
+
+
+def transition_message(application: Application, action: str, label: str, comment: str) -> str:
+    values = {
+        "enterprise": application.enterprise.name,
+        "name": application.name or _("未命名项目"),
+        "ref": application.reference_number or "—",
+        "comment": comment or "—",
+        "label": label,
+        "status": application.get_status_display(),
+    }
+    text = _(_MESSAGES[action]) if action in _MESSAGES else None
+    if text is None:
+        text = _("申报“%(name)s”（%(ref)s）：%(label)s，当前状态为“%(status)s”。")
+        if comment:
+            text += _("意见：%(comment)s")
+    return text % values
+
+
+def on_transition(sender: Any, instance: ApplicationTransition, created: bool, **kwargs: Any) -> None:
+    """``post_save`` of ApplicationTransition: notify whom :data:`TRANSITION_RECIPIENTS` names."""
+    if not created or kwargs.get("raw"):
+        return
+    recipients = TRANSITION_RECIPIENTS.get(instance.action)
+    if not recipients:
+        return
+    from jigai.applications import workflow
+
+    application = Application.objects.select_related("enterprise").get(pk=instance.application_id)
+    known = workflow.BY_ACTION.get(instance.action)
+    label = str(known[0].label) if known else instance.action
+    users = [user for find in recipients for user in find(application)]
+    notify(
+        users=users,
+        verb=label,
+        message=transition_message(application, instance.action, label, instance.comment),
+        url=lambda user: application_url_for(user, application),
+        application=application,
+        exclude=instance.actor,
+    )
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "JIGAI_SITE_URL", "").rstrip("/")
+    return f"{base}{url}" if url and base else url
+
+
+@task()
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Worker task: e-mail each notice to its user, through the configured backend. Returns how
+    many were sent (users without an e-mail address or no longer active are skipped)."""
+    notices = Notification.objects.filter(pk__in=notification_ids).select_related("user")
+    messages = []
+    for notice in notices:
+        user = notice.user
+        if not user.is_active or not user.email:
+            continue
+        body = notice.message
+        if notice.url:
+            body += "\n\n" + _("办理地址：%(url)s") % {"url": _absolute(notice.url)}
+        body += "\n\n" + _("此邮件由上海市企业技术改造专项管理平台（技改通）自动发送，请勿回复。")
+        messages.append(
+            EmailMessage(
+                subject=_("【技改通】%(verb)s") % {"verb": notice.verb},
+                body=body,
+                to=[user.email],
+            )
+        )
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return int(connection.send_messages(messages) or 0)
+
+
+# --- read ---------------------------------------------------------------------------------------
+def notification_list(*, actor: Any, unread: bool | None = None) -> QuerySet[Notification]:
+    """The actor's own notices, newest first (``unread`` True: only those not yet read)."""
+    qs = Notification.objects.visible_to(actor).select_related("application")
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(*, actor: Any) -> int:
+    return notification_list(actor=actor, unread=True).count()
+
+
+def notification_get(*, actor: Any, pk: int) -> Notification:
+    """One of the actor's notices; ``Notification.DoesNotExist`` for anybody else's."""
+    return notification_list(actor=actor).get(pk=pk)
+
+
+# --- write --------------------------------------------------------------------------------------
+def notification_mark_read(*, actor: Any, notification: Notification) -> Notification:
+    """Mark one of the actor's own notices read (reading twice keeps the first time)."""
+    if notification.user_id != getattr(actor, "pk", None):
+        raise PermissionRefused(_("只能处理发给自己的通知。"), "notification.read")
+    if notification.read_at is None:
+        with transaction.atomic():
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at"])
+            audit_record(
+                actor=actor,
+                action="notification.read",
+                obj=notification,
+                changes={"read_at": {"before": None, "after": notification.read_at}},
+            )
+    return notification
+
+
+def notification_mark_all_read(*, actor: Any) -> int:
+    """Mark every unread notice of the actor read; returns how many (one audit event for all)."""
+    with transaction.atomic():
+        count = notification_list(actor=actor, unread=True).update(read_at=timezone.now())
+        if count:
+            audit_record(
+                actor=actor,
+                action="notification.read_all",
+                object_type="review.notification",
+                object_repr=_("全部通知"),
+                changes={"unread": {"before": count, "after": 0}},
+            )
+    return count
