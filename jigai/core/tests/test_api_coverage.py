@@ -28,17 +28,22 @@ def operation_key(method: str, path: str) -> str:
 
 
 def permission_modules() -> list[Any]:
+    """``jigai/<app>/tests/test_api_permissions.py`` and, for an app whose API is split by part,
+    ``test_api_permissions_<part>.py`` beside it."""
     modules = []
     for info in pkgutil.iter_modules(jigai.__path__):
         if not info.ispkg:
             continue
-        name = f"jigai.{info.name}.tests.test_api_permissions"
+        package = f"jigai.{info.name}.tests"
         try:
-            spec = importlib.util.find_spec(name)
+            spec = importlib.util.find_spec(package)
         except ModuleNotFoundError:  # the app has no tests package
             continue
-        if spec is not None:
-            modules.append(importlib.import_module(name))
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for module in pkgutil.iter_modules(spec.submodule_search_locations):
+            if module.name == "test_api_permissions" or module.name.startswith("test_api_permissions_"):
+                modules.append(importlib.import_module(f"{package}.{module.name}"))
     return modules
 
 

@@ -18,10 +18,12 @@ from jigai.demo.accounts import (
     DEMO_URL,
     DISTRICT_ABBREVIATIONS,
 )
+from jigai.demo.demo_experts import demo_expert_review_seed
 from jigai.demo.services import demo_seed
 
 SETUP_ENTERPRISES = 300
-SETUP_ENTERPRISE_USERS = 50
+SETUP_ENTERPRISE_USERS = 300  # every enterprise has a user: the applications are spread over them
+SETUP_APPLICATIONS = 400
 
 
 def display_width(text: str) -> int:
@@ -72,6 +74,12 @@ class Command(BaseCommand):
             default=SETUP_ENTERPRISES,
             help="首次生成的企业数量（默认 %(default)s）",
         )
+        parser.add_argument(
+            "--applications",
+            type=int,
+            default=SETUP_APPLICATIONS,
+            help="首次生成的申报数量（默认 %(default)s）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not User.objects.exists():
@@ -81,14 +89,17 @@ class Command(BaseCommand):
                     seed=DEMO_SEED,
                     enterprises=options["enterprises"],
                     enterprise_users=SETUP_ENTERPRISE_USERS,
+                    applications=options["applications"],
                 )
             except ValidationError as exc:
                 self.stderr.write("未生成演示数据：" + "；".join(exc.messages))
             else:
+                demo_expert_review_seed()  # the expert review: pool, panel, expert_demo's assignments
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"已生成演示数据：{summary.enterprises} 家企业，{summary.organisations} 个机构，"
-                        f"{summary.users} 个用户，用时 {summary.seconds:.1f} 秒。"
+                        f"{summary.users} 个用户，{summary.applications.count} 份申报，"
+                        f"用时 {summary.seconds:.1f} 秒。"
                     )
                 )
         existing = set(
