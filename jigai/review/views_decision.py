@@ -1,0 +1,587 @@
+"""Pages of the comprehensive review and decision (综合评审与决策): the calls to decide, a call's
+ranking with its approved amounts and running total against the budget, the amounts of one
+application, the head's proposal, publication (公示) and approval, the objections and their
+handling, the holiday calendar, and the decision notice PDF.
+
+Thin: each page reads through a selector of :mod:`jigai.review.decision`,
+:mod:`jigai.review.publicity` or :mod:`jigai.review.objections` and writes through one service;
+a refused step re-renders the page with the user's input and the Chinese reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jigai.applications.choices import ApplicationStatus
+from jigai.applications.eligibility import wan, yuan
+from jigai.applications.models import Application
+from jigai.applications.selectors import application_scope
+from jigai.calls.models import Call
+from jigai.core.permissions import require
+from jigai.core.todos import Todo
+from jigai.review import decision, objections, pdf, publicity, workingdays
+from jigai.review.choices import ObjectionStatus, ProposedListStatus
+from jigai.review.decision_checks import approval_refusal, closing_text
+from jigai.review.models import Objection, ProposedList
+
+OBJECTIONS_PER_PAGE = 30
+
+
+def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: by field where the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _call(request: HttpRequest, pk: int) -> Call:
+    call = Call.objects.visible_to(request.user).select_related("current_rules").filter(pk=pk).first()
+    if call is None:
+        raise Http404(_("未找到该申报通知。"))
+    return call
+
+
+# --- forms ------------------------------------------------------------------------------------
+class AmountsForm(forms.Form):
+    approved_investment = forms.DecimalField(
+        label=gettext_lazy("核定总投入（元）"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        help_text=gettext_lazy(
+            "不填则取专家建议的平均值；专家未提出意见时取申报总投资。不能超过申报总投资。"
+        ),
+    )
+    approved_support = forms.DecimalField(
+        label=gettext_lazy("核定支持金额（元）"),
+        max_digits=16,
+        decimal_places=2,
+        required=False,
+        help_text=gettext_lazy(
+            "不填则按公式计算（核定总投入 × 支持比例，不超过单个项目上限）；只能调减，不能调高。"
+        ),
+    )
+    reduction_reason = forms.CharField(
+        label=gettext_lazy("调减理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("核定支持金额低于公式金额时必填。"),
+    )
+
+
+class ProposeForm(forms.Form):
+    application_ids = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("列入拟支持名单的项目"), coerce=int, required=False
+    )
+    not_proposed_reason = forms.CharField(
+        label=gettext_lazy("其余项目未列入名单的原因"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PublicityForm(forms.Form):
+    starts_on = forms.DateField(
+        label=gettext_lazy("公示开始日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=gettext_lazy("默认明天；公示期按申报通知规定的工作日数计算，节假日和调休按国务院安排。"),
+    )
+
+
+class HandleForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("处理结果"),
+        choices=[
+            (ObjectionStatus.DISMISSED, gettext_lazy("不予采纳")),
+            (ObjectionStatus.UPHELD, gettext_lazy("予以采纳（项目移出名单）")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    application_id = forms.TypedChoiceField(
+        label=gettext_lazy("涉及的项目"), coerce=int, required=False, empty_value=None
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("处理意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CalendarForm(forms.Form):
+    holidays = forms.CharField(
+        label=gettext_lazy("法定节假日（放假日期）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "2027-01-01\n2027-02-05~2027-02-11"}),
+        help_text=gettext_lazy(
+            "每行一个日期或日期范围（YYYY-MM-DD 或 YYYY-MM-DD~YYYY-MM-DD），含放假期间的周末。"
+        ),
+    )
+    workdays = forms.CharField(
+        label=gettext_lazy("调休上班日（周六、周日上班）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2027-02-07"}),
+    )
+    note = forms.CharField(label=gettext_lazy("依据（通知文号）"), required=False, max_length=60)
+
+    @staticmethod
+    def _dates(text: str) -> list[dt.date]:
+        days: list[dt.date] = []
+        for raw in text.replace("，", "\n").replace(",", "\n").splitlines():
+            item = raw.strip()
+            if not item:
+                continue
+            first, _sep, last = (p.strip() for p in item.replace("～", "~").partition("~"))
+            try:
+                start = dt.date.fromisoformat(first)
+                end = dt.date.fromisoformat(last) if last else start
+            except ValueError as exc:
+                raise forms.ValidationError(_("“%(v)s”不是日期（应为 YYYY-MM-DD）。") % {"v": item}) from exc
+            if end < start or (end - start).days > 31:
+                raise forms.ValidationError(_("日期范围“%(v)s”无效。") % {"v": item})
+            days.extend(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
+        return days
+
+    def clean_holidays(self) -> list[dt.date]:
+        return self._dates(self.cleaned_data.get("holidays", ""))
+
+    def clean_workdays(self) -> list[dt.date]:
+        return self._dates(self.cleaned_data.get("workdays", ""))
+
+
+# --- the calls to decide ----------------------------------------------------------------------
+@login_required
+@require_GET
+def decision_index(request: HttpRequest) -> HttpResponse:
+    require(decision.can_read_ranking(request.user), "review.ranking")
+    calls = (
+        Call.objects.visible_to(request.user)
+        .select_related("proposed_list")
+        .annotate(
+            in_review=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.COMPREHENSIVE_REVIEW)
+            )
+        )
+        .filter(Q(in_review__gt=0) | Q(proposed_list__isnull=False))
+        .order_by("-year", "-opens_at")
+    )
+    rows = []
+    for call in calls:
+        proposed_list = getattr(call, "proposed_list", None)
+        rows.append(
+            {
+                "call": call,
+                "list": proposed_list,
+                "budget_wan": wan(call.budget) if call.budget is not None else "",
+                "closing": closing_text(proposed_list) if proposed_list else "",
+            }
+        )
+    return render(request, "review/decision_index.html", {"rows": rows})
+
+
+# --- a call's ranking, proposal, publication and approval --------------------------------------
+def _display(row: decision.RankingRow) -> decision.RankingRow:
+    """The row with its amounts as the page shows them (yuan, thousands separated)."""
+    shown: Any = row
+    shown.declared_yuan = yuan(row.application.total_investment)
+    shown.investment_yuan = yuan(row.amounts.approved_investment)
+    shown.formula_yuan = yuan(row.amounts.formula_support)
+    shown.support_yuan = yuan(row.amounts.approved_support)
+    shown.running_yuan = yuan(row.running_total)
+    return row
+
+
+def _ranking_page(
+    request: HttpRequest,
+    call: Call,
+    *,
+    propose_form: ProposeForm | None = None,
+    publicity_form: PublicityForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    ranking = decision.call_ranking(actor=user, call=call)
+    proposed_list = ranking.proposed_list
+    if propose_form is None:
+        propose_form = ProposeForm(initial={"application_ids": ranking.within_budget_ids})
+    _set_choices(
+        propose_form, "application_ids", [(r.application.pk, r.application.pk) for r in ranking.rows]
+    )
+    chosen = {int(i) for i in (propose_form["application_ids"].value() or []) if str(i).isdigit()}
+    today = timezone.localdate()
+    open_objections = (
+        proposed_list.objections.filter(status=ObjectionStatus.OPEN).count() if proposed_list else 0
+    )
+    context = {
+        "call": call,
+        "ranking": ranking,
+        "rows": [_display(r) for r in ranking.rows],
+        "list": proposed_list,
+        "budget_wan": wan(ranking.budget) if ranking.budget is not None else "",
+        "total_wan": wan(ranking.total),
+        "remaining_wan": wan(ranking.budget - ranking.total) if ranking.budget is not None else "",
+        "chosen": chosen,
+        "propose_form": propose_form,
+        "publicity_form": publicity_form
+        or PublicityForm(initial={"starts_on": today + dt.timedelta(days=1)}),
+        "can_set": decision.can_set_amounts(user),
+        "can_propose": decision.can_propose(user),
+        "can_publish": publicity.can_publish(user),
+        "can_approve": publicity.can_approve_list(user),
+        "approval_refusal": approval_refusal(proposed_list) if proposed_list else None,
+        "closing": closing_text(proposed_list) if proposed_list else "",
+        "open_objections": open_objections,
+        "working_days": call.current_rules.publicity_working_days if call.current_rules else 5,
+    }
+    return render(request, "review/decision_ranking.html", context, status=status)
+
+
+@login_required
+@require_GET
+def decision_ranking(request: HttpRequest, pk: int) -> HttpResponse:
+    require(decision.can_read_ranking(request.user), "review.ranking")
+    return _ranking_page(request, _call(request, pk))
+
+
+@login_required
+@require_POST
+def decision_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(decision.can_propose(user), "review.proposed_list_propose")
+    call = _call(request, pk)
+    form = ProposeForm(request.POST)
+    _set_choices(
+        form,
+        "application_ids",
+        [(a, a) for a in Application.objects.filter(call=call).values_list("pk", flat=True)],
+    )
+    if form.is_valid():
+        try:
+            proposed_list = decision.proposed_list_propose(
+                actor=user,
+                call=call,
+                application_ids=form.cleaned_data["application_ids"],
+                not_proposed_reason=form.cleaned_data["not_proposed_reason"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("已提出拟支持名单：%(n)d 个项目，合计 %(t)s 万元。名单已冻结。")
+                % {"n": proposed_list.items.count(), "t": wan(proposed_list.total_support)},
+            )
+            return redirect("review:decision_ranking", pk=call.pk)
+    return _ranking_page(request, call, propose_form=form, status=422)
+
+
+@login_required
+@require_POST
+def decision_publicity_start(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(publicity.can_publish(user), "review.publicity_start")
+    call = _call(request, pk)
+    form = PublicityForm(request.POST)
+    if form.is_valid():
+        try:
+            proposed_list = publicity.publicity_start(
+                actor=user, call=call, starts_on=form.cleaned_data["starts_on"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            text = _("已发布公示，自 %(s)s 起，至 %(e)s 止。") % {
+                "s": proposed_list.publicity_starts_on,
+                "e": closing_text(proposed_list),
+            }
+            if proposed_list.publicity_end_provisional:
+                text += _("公示期跨入尚未录入节假日安排的年度，截止日期暂按周末计算，待录入后确定。")
+            messages.success(request, text)
+            return redirect("review:decision_ranking", pk=call.pk)
+    return _ranking_page(request, call, publicity_form=form, status=422)
+
+
+@login_required
+@require_POST
+def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(publicity.can_approve_list(user), "review.proposed_list_approve")
+    call = _call(request, pk)
+    try:
+        proposed_list = publicity.proposed_list_approve(actor=user, call=call)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("名单已批准：%(n)d 个项目立项，合计支持 %(t)s 万元。各项目的立项通知可下载。")
+            % {
+                "n": proposed_list.items.filter(removed_at__isnull=True).count(),
+                "t": wan(proposed_list.total_support),
+            },
+        )
+    return redirect("review:decision_ranking", pk=call.pk)
+
+
+# --- one application's amounts ----------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require(decision.can_set_amounts(user), "review.decision_set_amounts")
+    application = (
+        application_scope(user)
+        .select_related("call", "rules", "enterprise", "district")
+        .filter(pk=pk)
+        .first()
+    )
+    if application is None:
+        raise Http404(_("未找到该申报。"))
+    stored = getattr(application, "decision", None)
+    mean = decision.expert_opinion_mean(application)
+    amounts = decision.amounts_for(application, stored, mean)
+    if request.method == "POST":
+        form = AmountsForm(request.POST)
+        if form.is_valid():
+            try:
+                decision.decision_set_amounts(
+                    actor=user,
+                    application=application,
+                    approved_investment=form.cleaned_data["approved_investment"],
+                    approved_support=form.cleaned_data["approved_support"],
+                    reduction_reason=form.cleaned_data["reduction_reason"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("已保存 %(ref)s 的核定金额。") % {"ref": application.reference_number}
+                )
+                return redirect("review:decision_ranking", pk=application.call_id)
+        status = 422
+    else:
+        form = AmountsForm(
+            initial={
+                "approved_investment": None if amounts.investment_is_default else amounts.approved_investment,
+                "approved_support": amounts.approved_support if amounts.reduced else None,
+                "reduction_reason": stored.reduction_reason if stored else "",
+            }
+        )
+        status = 200
+    rules = application.rules
+    context = {
+        "application": application,
+        "decision": stored,
+        "form": form,
+        "declared": yuan(application.total_investment),
+        "mean": yuan(mean) if mean is not None else "",
+        "amounts": amounts,
+        "approved_investment": yuan(amounts.approved_investment),
+        "formula": yuan(amounts.formula_support),
+        "approved_support": yuan(amounts.approved_support),
+        "rate": f"{(rules.support_rate * 100).normalize():f}%",
+        "cap": wan(rules.cap_per_project),
+    }
+    return render(request, "review/decision_amounts.html", context, status=status)
+
+
+# --- objections -------------------------------------------------------------------------------
+@login_required
+@require_GET
+def objection_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    status = request.GET.get("status", "")
+    status = status if status in ObjectionStatus.values else ""
+    list_id = request.GET.get("list", "")
+    rows = objections.objection_list(
+        actor=user, proposed_list_id=int(list_id) if list_id.isdigit() else None, status=status or None
+    )
+    page = Paginator(rows, OBJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "status": status,
+        "statuses": ObjectionStatus.choices,
+        "can_handle": objections.can_handle_objection(user),
+    }
+    return render(request, "review/objection_list.html", context)
+
+
+def _member_choices(objection: Objection) -> list[tuple[Any, str]]:
+    members = (
+        Application.objects.filter(
+            decision__proposed_list_id=objection.proposed_list_id, decision__removed_at__isnull=True
+        )
+        .select_related("enterprise")
+        .order_by("decision__rank")
+    )
+    return [("", _("（异议未指明项目时选择）"))] + [
+        (a.pk, f"{a.reference_number} {a.enterprise.name} {a.name}") for a in members
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    objection = objections.objection_get(actor=user, pk=pk)
+    can_handle = objections.can_handle_objection(user)
+    form = HandleForm(request.POST or None, initial={"application_id": objection.application_id})
+    _set_choices(form, "application_id", _member_choices(objection))
+    status = 200
+    if request.method == "POST":
+        require(can_handle, "review.objection_handle")
+        if form.is_valid():
+            try:
+                objections.objection_handle(
+                    actor=user,
+                    objection=objection,
+                    outcome=form.cleaned_data["outcome"],
+                    reason=form.cleaned_data["reason"],
+                    application_id=form.cleaned_data["application_id"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("异议 %(n)d 已处理。") % {"n": objection.pk})
+                return redirect(reverse("review:objection_list") + "?status=open")
+        status = 422
+    context = {"objection": objection, "form": form, "can_handle": can_handle}
+    return render(request, "review/objection_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    return objections.objection_attachment_download(actor=request.user, pk=pk)
+
+
+# --- holiday calendar -------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_calendar(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require(decision.can_read_ranking(user), "review.calendar")
+    this_year = timezone.localdate().year
+    raw_year = request.POST.get("year") or request.GET.get("year") or str(this_year + 1)
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else this_year + 1
+    can_enter = workingdays.can_enter_calendar(user)
+    summary = workingdays.calendar_year_summary(year)
+    status = 200
+    if request.method == "POST":
+        require(can_enter, "review.calendar_day_set")
+        form = CalendarForm(request.POST)
+        if form.is_valid():
+            try:
+                workingdays.calendar_year_set(
+                    actor=user,
+                    year=year,
+                    holidays=form.cleaned_data["holidays"],
+                    workdays=form.cleaned_data["workdays"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("已保存 %(y)d 年节假日安排。") % {"y": year})
+                return redirect(reverse("review:publicity_calendar") + f"?year={year}")
+        status = 422
+    else:
+        form = CalendarForm(
+            initial={
+                "holidays": "\n".join(d.isoformat() for d in summary["holidays"]),
+                "workdays": "\n".join(d.isoformat() for d in summary["workdays"]),
+                "note": summary["entered"][0].note if summary["entered"] else "",
+            }
+        )
+    context = {
+        "year": year,
+        "years": list(range(this_year - 1, this_year + 3)),
+        "summary": summary,
+        "form": form,
+        "can_enter": can_enter,
+    }
+    return render(request, "review/publicity_calendar.html", context, status=status)
+
+
+# --- the decision notice ----------------------------------------------------------------------
+@login_required
+@require_GET
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    content, filename = pdf.notice_pdf_for(actor=request.user, pk=pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- to-do counts (registered in jigai/review/apps.py) -----------------------------------------
+def municipal_head_todo(user: Any) -> Todo | None:
+    """Lists the head must act on: to propose (applications in comprehensive review, no list yet),
+    to publish (proposed), to approve (publicity closed). None when nothing waits."""
+    if not decision.can_propose(user):
+        return None
+    to_propose = (
+        Call.objects.annotate(
+            in_review=Count(
+                "applications", filter=Q(applications__status=ApplicationStatus.COMPREHENSIVE_REVIEW)
+            )
+        )
+        .filter(in_review__gt=0)
+        .exclude(
+            proposed_list__status__in=[s for s in ProposedListStatus.values if s != ProposedListStatus.DRAFT]
+        )
+        .count()
+    )
+    to_publish = ProposedList.objects.filter(status=ProposedListStatus.PROPOSED).count()
+    to_approve = ProposedList.objects.filter(
+        status=ProposedListStatus.PUBLICITY, publicity_ends_at__lt=timezone.now()
+    ).count()
+    count = to_propose + to_publish + to_approve
+    if not count:
+        return None
+    return Todo(
+        key="review.decision",
+        label=_("拟支持名单待提出、公示或批准"),
+        count=count,
+        url=reverse("review:decision_index"),
+        hint=_("待提出 %(p)d 个，待公示 %(s)d 个，公示期满待批准 %(a)d 个")
+        % {"p": to_propose, "s": to_publish, "a": to_approve},
+    )
+
+
+def objection_todo(user: Any) -> Todo | None:
+    """The officer's objections still open. None when there are none."""
+    if not objections.can_handle_objection(user):
+        return None
+    count = Objection.objects.filter(status=ObjectionStatus.OPEN).count()
+    if not count:
+        return None
+    return Todo(
+        key="review.objections",
+        label=_("待处理的公示异议"),
+        count=count,
+        url=reverse("review:objection_list") + "?status=open",
+    )
