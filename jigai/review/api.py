@@ -408,6 +408,17 @@ def to_expert_review(request: HttpRequest, application_id: int) -> Application:
     return _state(application_id, actor)
 
 
+@router.post(
+    "/applications/{application_id}/to-comprehensive-review",
+    response=ApplicationStateOut,
+    summary="专家评审完成，进入综合评审",
+)
+def to_comprehensive_review(request: HttpRequest, application_id: int) -> Application:
+    actor, application = _application(request, application_id)
+    municipal.to_comprehensive_review(actor=actor, application=application)
+    return _state(application_id, actor)
+
+
 # --- Notifications (mounted at /api/v1/notifications) ---------------------------------------------
 @notifications_router.get("", response=list[NotificationOut], summary="我的通知（最新在前）")
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)

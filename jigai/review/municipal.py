@@ -114,6 +114,13 @@ def to_expert_review(*, actor: Any, application: Application) -> Application:
     return application_transition(actor=actor, application=application, action="to_expert_review")
 
 
+def to_comprehensive_review(*, actor: Any, application: Application) -> Application:
+    """Expert review is over for this application: every active expert has scored (the workflow's
+    check), so it joins the call's comprehensive review and ranking."""
+    require_action(actor, application, "to_comprehensive_review")
+    return application_transition(actor=actor, application=application, action="to_comprehensive_review")
+
+
 @dataclass(frozen=True)
 class BatchResult:
     done: list[Application]

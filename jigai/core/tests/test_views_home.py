@@ -105,7 +105,6 @@ def test_secadmin_sees_locked_accounts(client, role_users):
     ("role", "text"),
     [
         (Role.EXPERT, "待评审项目将显示在这里"),
-        (Role.MUNICIPAL_OFFICER, "市级初审的申报项目将显示在这里"),
         (Role.MUNICIPAL_HEAD, "资金计划将显示在这里"),
         (Role.FINANCE_OFFICER, "拨付申请将显示在这里"),
         (Role.NDRC_VIEWER, "统计数据将显示在这里"),

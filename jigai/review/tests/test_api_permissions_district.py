@@ -14,6 +14,7 @@ from typing import Any
 
 from jigai.accounts.choices import Role
 from jigai.applications import services
+from jigai.applications.models import Application
 from jigai.applications.tests.conftest import CALL_DIRECTIONS, eligible_application_for
 from jigai.core.testing import factories
 from jigai.core.testing.factories import user_for_role
@@ -99,6 +100,14 @@ def recommended(user: Any) -> dict[str, Any]:
 def municipal_review(user: Any) -> dict[str, Any]:
     application = municipal.municipal_start(
         actor=user_for_role(Role.MUNICIPAL_OFFICER), application=_recommended(user)
+    )
+    return {"application_id": application.pk}
+
+
+def expert_review_unscored(user: Any) -> dict[str, Any]:
+    application = municipal.to_expert_review(
+        actor=user_for_role(Role.MUNICIPAL_OFFICER),
+        application=Application.objects.get(pk=municipal_review(user)["application_id"]),
     )
     return {"application_id": application.pk}
 
@@ -195,6 +204,15 @@ ENDPOINTS = [
         APPLICATION + "/to-expert-review",
         {Role.MUNICIPAL_OFFICER},
         setup=municipal_review,
+        denied_status=HIDDEN,
+    ),
+    # Allowed for the municipal officer, who is then told why not yet: no expert has scored.
+    Endpoint(
+        "POST",
+        APPLICATION + "/to-comprehensive-review",
+        {Role.MUNICIPAL_OFFICER},
+        setup=expert_review_unscored,
+        ok_status=(422,),
         denied_status=HIDDEN,
     ),
     Endpoint("GET", "/api/v1/notifications", SIGNED_IN),

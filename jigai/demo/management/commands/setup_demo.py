@@ -19,6 +19,7 @@ from jigai.demo.accounts import (
     DISTRICT_ABBREVIATIONS,
 )
 from jigai.demo.demo_experts import demo_expert_review_seed
+from jigai.demo.demo_publicity import demo_publicity_seed
 from jigai.demo.services import demo_seed
 
 SETUP_ENTERPRISES = 300
@@ -95,6 +96,7 @@ class Command(BaseCommand):
                 self.stderr.write("未生成演示数据：" + "；".join(exc.messages))
             else:
                 demo_expert_review_seed()  # the expert review: pool, panel, expert_demo's assignments
+                demo_publicity_seed()  # a proposed list of the closed 2026 call in publicity from today
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"已生成演示数据：{summary.enterprises} 家企业，{summary.organisations} 个机构，"
