@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 import jigai.applications.duplicates as duplicates
 import jigai.applications.eligibility as eligibility
@@ -107,6 +108,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         comment_required=True,
     ),
 )
+
 
 def in_actor_district(application: Any, actor: Any) -> str | None:
     """District review is done by the bureau of the application's district (属地原则)."""
@@ -279,7 +281,7 @@ def available(application: Any, actor: Any) -> list[tuple[Transition, str | None
 
 def refusal(transition: Transition, application: Any, actor: Any) -> str | None:
     if getattr(actor, "role", None) not in transition.roles:
-        names = "、".join(str(Role(r).label) for r in sorted(transition.roles))
+        names = pgettext("list separator", "、").join(str(Role(r).label) for r in sorted(transition.roles))
         return str(_("只有%(roles)s可以执行“%(action)s”。") % {"roles": names, "action": transition.label})
     for guard in transition.guards:
         reason = guard(application, actor)
