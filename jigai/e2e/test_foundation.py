@@ -21,7 +21,7 @@ def test_each_role_signs_in_and_sees_its_home_page(page, login, account):
     # Every role sees either to-do cards or the empty-state card that says what will come.
     expect(page.locator("#todos .todo-card").first).to_be_visible()
     # The navigation is the role's own: only the auditor has the audit trail.
-    audit_link = page.locator("nav a[href='/audit/']")
+    audit_link = page.locator("nav").first.locator("a[href='/audit/']")
     if account.role == Role.AUDITOR:
         expect(audit_link).to_be_visible()
     else:
@@ -66,7 +66,8 @@ def test_language_switch_to_english(page, login):
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("networkidle")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("nav")).to_contain_text("Home")
+    expect(page.locator("nav").first).to_contain_text("Home")
+    expect(page.locator("footer")).to_contain_text("Public announcements")
 
 
 def test_logout(page, login):
