@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in the environment for production settings.")
 
-from jigai.settings import *  # noqa: E402,F403
+from jigai.settings import *  # noqa: F403
 
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405

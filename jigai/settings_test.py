@@ -10,7 +10,7 @@ os.environ.setdefault("JIGAI_VAR_DIR", os.path.join(tempfile.gettempdir(), "jiga
 os.environ.setdefault("JIGAI_TASK_BACKEND", "immediate")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
-from jigai.settings import *  # noqa: E402,F403
+from jigai.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
