@@ -64,6 +64,12 @@ def fill_investment(page: Any, fixed: str, other: str) -> None:
 
 def test_enterprise_applies_online_and_gets_a_reference_number(page, login):
     login(ENTERPRISE)
+    apply_and_submit(page)
+
+
+def apply_and_submit(page: Any) -> None:
+    """As a signed-in user of a confirmed Pudong enterprise: apply to the open call, fill every
+    section, upload each required attachment, submit, and see the reference number."""
     start_application(page)
     today = shanghai_today()
 

@@ -1,6 +1,7 @@
 """Enterprise registration in a real browser: a new enterprise registers from the login page, the
-Pudong district officer confirms it with the htmx button, and the new user signs in and sees the
-confirmed status on its home page and its 企业信息 page."""
+Pudong district officer confirms it with the htmx button, the new user signs in, sees the confirmed
+status on its home page and its 企业信息 page, and applies online to the open call up to a submitted
+application with its attachments."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
+from jigai.e2e.test_application_flow import apply_and_submit
 from jigai.reference.codes import generate_credit_code
 
 PASSWORD = "Qiye#2026e2e"  # noqa: S105 - the password of an account this test creates
@@ -79,3 +81,6 @@ def test_register_confirm_and_sign_in(page, login):
     expect(page.locator("#own-status")).to_have_attribute("data-status", "confirmed")
     expect(page.locator("#enterprise-users")).to_contain_text(username)
     expect(page.locator("input[name=name]")).to_be_disabled()
+
+    # And applies online, from the open call to a submitted application with its attachments.
+    apply_and_submit(page)
