@@ -1,5 +1,7 @@
-"""The databases under test: a generated SQLite file (cached under var/bench/, keyed by N, seed and
-the generator's source) and a PostgreSQL database ``jigai_bench`` created and dropped per run."""
+"""The databases under test: a generated SQLite file (cached under var/bench/, keyed by the numbers
+of enterprises and applications, the seed and the generator's source) and a PostgreSQL database
+``jigai_bench`` created and dropped per run; and a small one of each (10 applications) beside them,
+for the query counts."""
 
 from __future__ import annotations
 
@@ -14,18 +16,31 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/jigai_bench"
-ENTERPRISE_USERS = 200
+# The small database of the query counts: its lists have at most 10 rows.
+SMALL_ENTERPRISES = 50
+SMALL_APPLICATIONS = 10
+# The generated open call closes 60 days after generation; a cache older than this is made again,
+# so that the concurrency scenario always finds the call open.
+CACHE_MAX_DAYS = 30
 # The generator's output depends on these files: a change makes a new cache key.
 GENERATOR_SOURCES = (
     "jigai/demo/generators.py",
     "jigai/demo/vocabulary.py",
     "jigai/demo/accounts.py",
     "jigai/demo/services.py",
+    "jigai/demo/projects.py",
+    "jigai/demo/project_vocabulary.py",
+    "jigai/demo/applications.py",
+    "jigai/demo/bulk.py",
+    "jigai/demo/programme.py",
+    "jigai/catalog/defaults.py",
+    "jigai/calls/defaults.py",
     "jigai/reference/codes.py",
     "jigai/reference/sizes.py",
 )
@@ -36,6 +51,7 @@ class Generation:
     """How the bench database came to be: the seed_demo run's own time, or the cache it came from."""
 
     enterprises: int
+    applications: int
     seed: int
     seconds: float | None = None  # seed_demo's own measure (generation + writes, one transaction)
     wall_seconds: float | None = None  # the whole seed_demo process, Django start-up included
@@ -43,11 +59,12 @@ class Generation:
     cached_from: str = ""
 
     def describe(self) -> str:
+        what = f"{self.enterprises} 家企业、{self.applications} 份申报"
         if self.cached_from:
             earlier = f"，当时用时 {self.seconds:.1f} 秒" if self.seconds is not None else ""
-            return f"{self.enterprises} 家企业：使用缓存 {self.cached_from}{earlier}（--regenerate 重新生成）"
+            return f"{what}：使用缓存 {self.cached_from}{earlier}（--regenerate 重新生成）"
         return (
-            f"{self.enterprises} 家企业：生成用时 {self.seconds:.1f} 秒"
+            f"{what}：生成用时 {self.seconds:.1f} 秒"
             f"（seed_demo 进程共 {self.wall_seconds:.1f} 秒；migrate {self.migrate_seconds:.1f} 秒）"
         )
 
@@ -94,8 +111,11 @@ def _seed(env: dict[str, str], generation: Generation) -> None:
             str(generation.seed),
             "--enterprises",
             str(generation.enterprises),
-            "--enterprise-users",
-            str(ENTERPRISE_USERS),
+            "--enterprise-users",  # every enterprise has a user: the applications are spread over them
+            str(generation.enterprises),
+            "--applications",
+            str(generation.applications),
+            "--no-attachments",
         ],
         env,
     )
@@ -111,24 +131,32 @@ def generator_fingerprint() -> str:
     return digest.hexdigest()[:10]
 
 
-def prepare_sqlite(*, enterprises: int, seed: int, regenerate: bool) -> Backend:
-    """A working copy of the cached database (generated first when missing), migrated to the
-    current schema; the cache itself is never served, so runs do not change it."""
+def prepare_sqlite(
+    *, enterprises: int, applications: int, seed: int, regenerate: bool, name: str = "sqlite"
+) -> Backend:
+    """A working copy of the cached database (generated first when missing or older than
+    :data:`CACHE_MAX_DAYS`), migrated to the current schema; the cache itself is never served, so
+    runs do not change it. ``name`` is the working copy's folder under var/bench/."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    cache = BENCH_DIR / f"cache-n{enterprises}-seed{seed}-{generator_fingerprint()}.sqlite3"
+    key = f"cache-n{enterprises}-a{applications}-seed{seed}"
+    cache = BENCH_DIR / f"{key}-{generator_fingerprint()}.sqlite3"
     meta_path = cache.with_suffix(".json")
-    generation = Generation(enterprises=enterprises, seed=seed)
-    if regenerate or not cache.exists():
-        build_dir = BENCH_DIR / "build"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    generation = Generation(enterprises=enterprises, applications=applications, seed=seed)
+    stale = time.time() - float(meta.get("generated_at", 0)) > CACHE_MAX_DAYS * 86400
+    if regenerate or stale or not cache.exists():
+        build_dir = BENCH_DIR / f"build-{name}"
         shutil.rmtree(build_dir, ignore_errors=True)
         build_dir.mkdir(parents=True)
         building = build_dir / "jigai.sqlite3"
         _seed({"DATABASE_URL": f"sqlite:///{building}", "JIGAI_VAR_DIR": str(build_dir)}, generation)
         with sqlite3.connect(building) as conn:
+            # Table statistics for the query planner, as VACUUM ANALYZE gives PostgreSQL below.
+            conn.execute("ANALYZE")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.execute("PRAGMA journal_mode=DELETE")
-        for stale in BENCH_DIR.glob(f"cache-n{enterprises}-seed{seed}-*"):
-            stale.unlink()  # generated by an older generator
+        for old in BENCH_DIR.glob(f"{key}-*"):
+            old.unlink()  # generated by an older generator, or too long ago
         shutil.move(building, cache)
         shutil.rmtree(build_dir, ignore_errors=True)
         meta_path.write_text(
@@ -137,14 +165,14 @@ def prepare_sqlite(*, enterprises: int, seed: int, regenerate: bool) -> Backend:
                     "seconds": generation.seconds,
                     "wall_seconds": generation.wall_seconds,
                     "migrate_seconds": generation.migrate_seconds,
+                    "generated_at": time.time(),
                 }
             )
         )
     else:
-        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         generation.seconds = meta.get("seconds")
         generation.cached_from = str(cache.relative_to(ROOT))
-    var_dir = fresh_var_dir("sqlite")
+    var_dir = fresh_var_dir(name)
     working = var_dir / "jigai.sqlite3"
     shutil.copyfile(cache, working)
     backend = Backend(
@@ -186,7 +214,7 @@ def postgres_admin(url: str) -> tuple[str, str]:
     return _with_database(url, "postgres"), name
 
 
-def prepare_postgres(*, url: str, enterprises: int, seed: int) -> Backend | str:
+def prepare_postgres(*, url: str, enterprises: int, applications: int, seed: int) -> Backend | str:
     """A fresh ``jigai_bench`` database with the generated data, or why PostgreSQL is skipped."""
     import psycopg
     from psycopg import sql
@@ -199,8 +227,8 @@ def prepare_postgres(*, url: str, enterprises: int, seed: int) -> Backend | str:
     with admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    var_dir = fresh_var_dir("postgresql")
-    generation = Generation(enterprises=enterprises, seed=seed)
+    var_dir = fresh_var_dir(f"postgresql-{name}")
+    generation = Generation(enterprises=enterprises, applications=applications, seed=seed)
     backend = Backend(
         vendor="postgresql",
         label="PostgreSQL",
@@ -225,18 +253,16 @@ def drop_postgres(url: str) -> None:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def create_token(backend: Backend, username: str) -> str:
-    """A personal API token of ``username``, issued through the accounts service in the bench DB."""
-    code = (
-        "import django; django.setup()\n"
-        "from jigai.accounts.models import User\n"
-        "from jigai.accounts.services import api_token_create\n"
-        f"actor = User.objects.get(username={username!r})\n"
-        "_token, raw = api_token_create(actor=actor, name='bench', days=1)\n"
-        "print(raw)\n"
-    )
+def small_postgres_url(url: str) -> str:
+    """The URL of the small PostgreSQL database beside the bench database."""
+    _admin, name = postgres_admin(url)
+    return _with_database(url, f"{name}_small")
+
+
+def django_task(backend: Backend, task: str, **arguments: Any) -> Any:
+    """Run a task of :mod:`bench.django_jobs` in the bench database; its JSON result."""
     completed = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-m", "bench.django_jobs", task, json.dumps(arguments)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -244,5 +270,10 @@ def create_token(backend: Backend, username: str) -> str:
         env={**os.environ, **backend.env, "DJANGO_SETTINGS_MODULE": "jigai.settings"},
     )
     if completed.returncode != 0:
-        raise RuntimeError(f"无法创建 API 令牌：\n{completed.stderr}")
-    return completed.stdout.strip().splitlines()[-1]
+        raise RuntimeError(f"bench.django_jobs {task} 失败：\n{completed.stderr[-3000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def create_token(backend: Backend, username: str) -> str:
+    """A personal API token of ``username``, issued through the accounts service in the bench DB."""
+    return str(django_task(backend, "tokens", usernames=[username])[username])

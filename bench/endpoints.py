@@ -2,7 +2,8 @@
 
 To add an endpoint, append a :class:`BenchEndpoint` to :data:`ENDPOINTS` (see bench/README.md):
 
-* ``path`` is requested with the municipal officer's API token (``auth=False`` for public ones);
+* ``path`` is requested with the API token of ``username`` (the municipal officer unless told
+  otherwise; ``auth=False`` for public endpoints);
 * ``sql`` lists the statements the endpoint must run for one request, written once in SQL that
   both SQLite and PostgreSQL accept (constants inline; no parameters). The harness runs them
   directly through the driver as the endpoint's database baseline;
@@ -28,6 +29,7 @@ class BenchEndpoint:
     auth: bool = True
     expect_status: int = 200
     check: Callable[[Any], str | None] | None = None
+    username: str = "municipal"
 
 
 def _page_with_count(limit: int) -> Callable[[Any], str | None]:
@@ -54,6 +56,26 @@ _ENTERPRISE_PAGE = (
     "{where} ORDER BY e.name ASC, e.id ASC LIMIT 20"
 )
 
+# The application list as the selector builds it (jigai.applications.selectors.application_list):
+# officials never see drafts; joined with the call, the enterprise and its industry, the district and
+# the direction; newest submission first (the index application_submitted_order); one page and the
+# total count of the same filter.
+_APPLICATION_PAGE = (
+    "SELECT a.*, c.*, e.*, i.*, d.*, ci.* FROM applications_application a "
+    "INNER JOIN reference_district d ON a.district_id = d.code "
+    "INNER JOIN calls_call c ON a.call_id = c.id "
+    "INNER JOIN enterprises_enterprise e ON a.enterprise_id = e.id "
+    "INNER JOIN reference_industry i ON e.industry_id = i.code "
+    "LEFT OUTER JOIN catalog_catalogitem ci ON a.direction_id = ci.id "
+    "WHERE {where} ORDER BY a.submitted_at DESC, a.id ASC LIMIT 20"
+)
+_SUBMITTED = "NOT (a.status = 'draft') AND a.status = 'submitted'"
+_PUDONG = "a.district_id = '310115' AND NOT (a.status = 'draft')"
+#: the district officer whose list is measured (浦东新区, the district with the most applications)
+DISTRICT_OFFICER = "district_pd"
+#: target of the application lists (issue 3): p50 ≤ 3 × (sql p50 + ping p50)
+APPLICATION_TARGET = 3.0
+
 ENDPOINTS: list[BenchEndpoint] = [
     BenchEndpoint(
         name="enterprises first page",
@@ -74,6 +96,27 @@ ENDPOINTS: list[BenchEndpoint] = [
         ),
         max_ratio=2.0,
         check=_page_with_count(20),
+    ),
+    BenchEndpoint(
+        name="applications submitted (municipal)",
+        path="/api/v1/applications?status=submitted&limit=20",
+        sql=(
+            "SELECT COUNT(*) FROM applications_application a WHERE " + _SUBMITTED,
+            _APPLICATION_PAGE.format(where=_SUBMITTED),
+        ),
+        max_ratio=APPLICATION_TARGET,
+        check=_page_with_count(20),
+    ),
+    BenchEndpoint(
+        name="applications of 浦东新区 (district)",
+        path="/api/v1/applications?limit=20",
+        sql=(
+            "SELECT COUNT(*) FROM applications_application a WHERE " + _PUDONG,
+            _APPLICATION_PAGE.format(where=_PUDONG),
+        ),
+        max_ratio=APPLICATION_TARGET,
+        check=_page_with_count(20),
+        username=DISTRICT_OFFICER,
     ),
     BenchEndpoint(
         name="health",

@@ -48,7 +48,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as ``python bench/publicity.py`` the script's folder comes first on the path, where
-# bench/django_tasks.py would shadow the django_tasks package: the project root instead.
+# a bench module could shadow an installed package: put the project root there instead.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

@@ -1,9 +1,12 @@
 """``make bench``: API latency against the real server, on SQLite and then PostgreSQL.
 
-For each database: generate N enterprises (``seed_demo``), start gunicorn with gunicorn.conf.py,
-sign in as the municipal officer with an API token, and for every entry of bench/endpoints.py
-drive C concurrent clients; measure beside it the trivial ``/api/v1/ping`` on the same server and
-the endpoint's SQL run directly through the driver with as many threads. See bench/README.md.
+For each database: generate N enterprises and A applications (``seed_demo``), start gunicorn with
+gunicorn.conf.py, sign in with API tokens (the municipal officer, a district officer), and for
+every entry of bench/endpoints.py drive C concurrent clients; measure beside it the trivial
+``/api/v1/ping`` on the same server and the endpoint's SQL run directly through the driver with as
+many threads. Then the scenarios of bench/scenarios.py: SQL queries per request on the big and a
+small database, concurrent submissions, and the server's memory while exporting. See
+bench/README.md.
 """
 
 from __future__ import annotations
@@ -22,22 +25,27 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import scenarios
 from bench.database import (
     DEFAULT_POSTGRES_URL,
     ROOT,
+    SMALL_APPLICATIONS,
+    SMALL_ENTERPRISES,
     Backend,
-    create_token,
+    django_task,
     drop_postgres,
     prepare_postgres,
     prepare_sqlite,
+    small_postgres_url,
     without_password,
 )
 from bench.endpoints import ENDPOINTS, PING_PATH, BenchEndpoint
 from bench.load import LoadResult, http_client, run_load, sql_client
 from bench.server import RssSampler, Server
 
+SCENARIOS = ("queries", "submissions", "export")
+
 RESULTS_DIR = ROOT / "bench" / "results"
-BENCH_USER = "municipal"
 
 
 @dataclass
@@ -87,6 +95,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--enterprises", type=int, default=100_000, help="企业数量（默认 %(default)s）")
+    parser.add_argument("--applications", type=int, default=200_000, help="申报数量（默认 %(default)s）")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--clients", type=int, default=8, help="并发客户端（线程）数")
     parser.add_argument("--requests", type=int, default=400, help="每个客户端的请求数")
@@ -97,15 +106,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="忽略 SQLite 缓存，重新生成")
     parser.add_argument("--keep-postgres", action="store_true", help="结束后保留 jigai_bench 数据库")
     parser.add_argument("--strict", action="store_true", help="有目标未达成时以 1 退出")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="逗号分隔：queries（每次请求的 SQL 数）、submissions（并发提交）、export（导出内存）；空则不跑",
+    )
+    parser.add_argument("--submissions", type=int, default=50, help="并发提交的申报数（默认 %(default)s）")
+    parser.add_argument(
+        "--export-rows", default="10000,100000", help="导出场景的两个行数（默认 %(default)s）"
+    )
     return parser.parse_args(argv)
 
 
 def measure_backend(
-    backend: Backend, endpoints: list[BenchEndpoint], args: argparse.Namespace
+    backend: Backend, small: Backend | None, endpoints: list[BenchEndpoint], args: argparse.Namespace
 ) -> dict[str, Any]:
-    token = create_token(backend, BENCH_USER)
+    wanted = set(_scenarios(args))
+    usernames = sorted({e.username for e in endpoints if e.auth} | {scenarios.EXPORT_USER})
+    tokens: dict[str, str] = django_task(backend, "tokens", usernames=usernames)
+    prepared: list[dict[str, Any]] = []
+    prepare_seconds = 0.0
+    if "submissions" in wanted and args.submissions > 0:
+        print(f"准备 {args.submissions} 份待提交的申报（经业务服务）…", flush=True)
+        prepared, prepare_seconds = scenarios.prepare_submissions(backend, args.submissions, args.seed)
     load = {"clients": args.clients, "requests": args.requests, "max_seconds": args.max_seconds}
     results: list[EndpointResult] = []
+    submissions: scenarios.Submissions | None = None
     with Server(backend.env, backend.var_dir) as server, RssSampler(server.pid) as rss:
 
         def http(endpoint: BenchEndpoint) -> Measure:
@@ -113,7 +139,7 @@ def measure_backend(
                 server.host,
                 server.port,
                 endpoint.path,
-                token=token if endpoint.auth else None,
+                token=tokens[endpoint.username] if endpoint.auth else None,
                 expect_status=endpoint.expect_status,
                 check=endpoint.check,
             )
@@ -131,13 +157,33 @@ def measure_backend(
             results.append(
                 EndpointResult(endpoint.name, endpoint.path, measured, sql, ping, ratio, endpoint.max_ratio)
             )
+        if prepared:
+            submissions = scenarios.concurrent_submissions(backend, server, prepared, prepare_seconds)
     print_table(backend, first_ping, results, args)
-    return {
+    report: dict[str, Any] = {
         "vendor": backend.vendor,
         "generation": asdict(backend.generation),
         "ping": asdict(first_ping),
         "endpoints": [{**asdict(r), "passed": r.passed} for r in results],
+        "scenarios": {},
     }
+    if "queries" in wanted and small is not None:
+        counts = scenarios.query_counts(backend, small, endpoints)
+        scenarios.print_query_counts(counts)
+        report["scenarios"]["queries"] = {**asdict(counts), "passed": counts.passed}
+    if submissions is not None:
+        scenarios.print_submissions(submissions)
+        report["scenarios"]["submissions"] = {**asdict(submissions), "passed": submissions.passed}
+    if "export" in wanted:
+        rows = [int(n) for n in args.export_rows.split(",") if n.strip()]
+        export = scenarios.export_memory(backend, tokens[scenarios.EXPORT_USER], rows)
+        scenarios.print_export_memory(export)
+        report["scenarios"]["export"] = {**asdict(export), "ratio": export.ratio, "passed": export.passed}
+    return report
+
+
+def _scenarios(args: argparse.Namespace) -> list[str]:
+    return [name.strip() for name in args.scenarios.split(",") if name.strip()]
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -226,22 +272,54 @@ def main(argv: list[str] | None = None) -> int:
         "skipped": [],
     }
     for vendor in vendors:
+        sizes = f"{args.enterprises} 家企业、{args.applications} 份申报，随机种子 {args.seed}"
+        small_wanted = "queries" in _scenarios(args)
         if vendor == "sqlite":
-            print(f"准备 SQLite 数据库（{args.enterprises} 家企业，随机种子 {args.seed}）…", flush=True)
-            backend = prepare_sqlite(enterprises=args.enterprises, seed=args.seed, regenerate=args.regenerate)
-            report["backends"].append(measure_backend(backend, endpoints, args))
+            print(f"准备 SQLite 数据库（{sizes}）…", flush=True)
+            backend = prepare_sqlite(
+                enterprises=args.enterprises,
+                applications=args.applications,
+                seed=args.seed,
+                regenerate=args.regenerate,
+            )
+            small = None
+            if small_wanted:
+                small = prepare_sqlite(
+                    enterprises=SMALL_ENTERPRISES,
+                    applications=SMALL_APPLICATIONS,
+                    seed=args.seed,
+                    regenerate=args.regenerate,
+                    name="sqlite-small",
+                )
+            report["backends"].append(measure_backend(backend, small, endpoints, args))
         elif vendor in {"postgresql", "postgres", "pg"}:
-            print(f"准备 PostgreSQL 数据库（{args.enterprises} 家企业，随机种子 {args.seed}）…", flush=True)
-            prepared = prepare_postgres(url=args.postgres_url, enterprises=args.enterprises, seed=args.seed)
+            print(f"准备 PostgreSQL 数据库（{sizes}）…", flush=True)
+            prepared = prepare_postgres(
+                url=args.postgres_url,
+                enterprises=args.enterprises,
+                applications=args.applications,
+                seed=args.seed,
+            )
             if isinstance(prepared, str):
                 print(f"跳过 PostgreSQL：{prepared}")
                 report["skipped"].append({"vendor": "postgresql", "reason": prepared})
                 continue
+            small_url = small_postgres_url(args.postgres_url)
             try:
-                report["backends"].append(measure_backend(prepared, endpoints, args))
+                small_pg = None
+                if small_wanted:
+                    made = prepare_postgres(
+                        url=small_url,
+                        enterprises=SMALL_ENTERPRISES,
+                        applications=SMALL_APPLICATIONS,
+                        seed=args.seed,
+                    )
+                    small_pg = made if isinstance(made, Backend) else None
+                report["backends"].append(measure_backend(prepared, small_pg, endpoints, args))
             finally:
                 if not args.keep_postgres:
                     drop_postgres(args.postgres_url)
+                drop_postgres(small_url)
         else:
             print(f"未知数据库：{vendor}", file=sys.stderr)
             return 2
@@ -252,6 +330,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n结果已写入 {out.relative_to(ROOT)}")
     failed = [
         f"{b['vendor']}: {e['name']}" for b in report["backends"] for e in b["endpoints"] if not e["passed"]
+    ] + [
+        f"{b['vendor']}: {name}"
+        for b in report["backends"]
+        for name, outcome in b["scenarios"].items()
+        if not outcome["passed"]
     ]
     if failed:
         print(f"未达目标：{', '.join(failed)}" + ("" if args.strict else "（--strict 时以 1 退出）"))

@@ -140,6 +140,9 @@ class Application(models.Model):
             models.Index(fields=["district", "status"], name="application_district_status"),
             models.Index(fields=["enterprise", "call"], name="application_enterprise_call"),
             models.Index(fields=["-submitted_at", "id"], name="application_submitted_order"),
+            # The district list and the municipal list by status, newest submission first.
+            models.Index(fields=["district", "-submitted_at", "id"], name="application_district_submitted"),
+            models.Index(fields=["status", "-submitted_at", "id"], name="application_status_submitted"),
         ]
 
     def __str__(self) -> str:

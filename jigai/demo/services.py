@@ -3,15 +3,22 @@
 The named demo logins of :data:`jigai.demo.accounts.DEMO_ACCOUNTS` are created through
 :func:`jigai.accounts.services.user_create`, exactly as a deployer and the system administrator
 would create them (audited one by one). The bulk rows (organisations, up to 100,000 enterprises
-and the other accounts) are written with ``bulk_create`` in batches, all accounts sharing one
-password hash computed once, and are summarised by a single ``demo.seed`` audit event.
+and the other accounts) are written in batches as plain INSERTs (:mod:`jigai.demo.bulk`), all
+accounts sharing one password hash computed once, and are summarised by a single ``demo.seed``
+audit event.
+
+Then the programme (``jigai.demo.programme``: the published 2026 catalog, the closed 2026 call and
+a call open now, through the catalog and call services) and, when asked for, the applications
+(``jigai.demo.projects`` generates them, ``jigai.demo.applications`` writes them in bulk), which the
+same ``demo.seed`` event summarises.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -26,9 +33,15 @@ from django.utils.translation import gettext as _
 from jigai.accounts.choices import ADMIN_ROLES, OrganisationKind, Role
 from jigai.accounts.models import Organisation, User
 from jigai.accounts.services import user_create
+from jigai.applications.choices import ApplicationStatus
 from jigai.audit.services import audit_record
 from jigai.demo.accounts import DEMO_PASSWORD, DEMO_USERNAMES
+from jigai.demo.applications import ApplicationsSummary, EnterpriseRef, demo_applications_write
+from jigai.demo.bulk import RowWriter, next_id, reset_sequences
 from jigai.demo.generators import DemoGenerator, EnterpriseSpec, PersonSpec, enterprise_key
+from jigai.demo.programme import DemoProgramme, demo_programme_create
+from jigai.demo.projects import Applicant, ProjectGenerator, Windows
+from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import Enterprise
 
 BATCH_SIZE = 2000
@@ -48,6 +61,7 @@ class SeedSummary:
     users: int
     service_accounts: int
     seconds: float
+    applications: ApplicationsSummary = field(default_factory=ApplicationsSummary)
 
 
 def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -65,6 +79,9 @@ def demo_seed(
     seed: int,
     enterprises: int,
     enterprise_users: int,
+    applications: int = 0,
+    attachments: bool = True,
+    now: dt.datetime | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
 ) -> SeedSummary:
@@ -72,14 +89,21 @@ def demo_seed(
 
     Refuses when users, organisations or enterprises already exist: demo rows must never mix with
     real ones (see ``seed_demo --force`` to empty the business tables first).
+
+    ``applications`` are spread over the confirmed enterprises that have users (the first
+    ``enterprise_users``); ``attachments`` False leaves out their files (bench databases); ``now``
+    is the moment the open call is open at (default: the present).
     """
     if enterprises < 1:
         raise ValidationError(_("企业数量至少为 1。"))
     if enterprise_users < 0:
         raise ValidationError(_("企业用户数量不能为负数。"))
+    if applications < 0:
+        raise ValidationError(_("申报数量不能为负数。"))
     if demo_business_data_exists():
         raise ValidationError(_("数据库中已有用户、机构或企业，演示数据只能生成到空的业务数据库中。"))
     started = time.monotonic()
+    now = now or timezone.now()
     report = progress or (lambda _message: None)
     generator = DemoGenerator(seed)
     with transaction.atomic():
@@ -90,6 +114,7 @@ def demo_seed(
             for spec in generator.organisations()
         }
         Organisation.objects.bulk_create(organisations.values())
+        organisation_ids = {key: org.pk for key, org in organisations.items()}
         organisation_count = len(organisations) + enterprises
         people = generator.people(enterprise_count=enterprises, enterprise_users=enterprise_users)
         needed = {
@@ -97,10 +122,17 @@ def demo_seed(
             for p in people
             if p.organisation_key.startswith("enterprise:")
         }
-        enterprise_orgs = _create_enterprises(generator.enterprises(enterprises), batch_size, needed, report)
-        organisations.update({enterprise_key(i): org for i, org in enterprise_orgs.items()})
-        service_accounts, bulk_users = _create_people(people, organisations, batch_size)
+        kept = _create_enterprises(generator.enterprises(enterprises), batch_size, needed, report)
+        organisation_ids.update({enterprise_key(i): e.organisation_id for i, e in kept.items()})
+        service_accounts, bulk_users = _create_people(people, organisation_ids, batch_size)
         users = service_accounts + bulk_users
+        programme = demo_programme_create(now=now)
+        written = _create_applications(
+            seed, applications, programme, kept, attachments, now, batch_size, report
+        )
+        statuses = "、".join(
+            f"{ApplicationStatus(s).label} {n}" for s, n in sorted(written.by_status.items())
+        )
         audit_record(
             actor=None,
             action="demo.seed",
@@ -110,11 +142,22 @@ def demo_seed(
                 "enterprises": {"before": 0, "after": enterprises},
                 "organisations": {"before": 0, "after": organisation_count},
                 "users": {"before": 0, "after": users},
+                "applications": {"before": 0, "after": written.count},
+                "applications_by_status": {"before": None, "after": dict(sorted(written.by_status.items()))},
+                "near_duplicates": {"before": 0, "after": written.near_duplicates},
+                "attachments": {"before": 0, "after": written.attachments},
             },
             message=(
                 f"生成演示数据：随机种子 {seed}，{enterprises} 家企业，{organisation_count} 个机构，"
                 f"{users} 个用户（其中 {service_accounts} 个演示账户经账户服务逐一创建并审计，"
-                f"其余批量创建）。"
+                f"其余批量创建）；支持目录和申报通知经业务服务创建并发布（“{programme.closed_call.title}”"
+                f"“{programme.open_call.title}”）；批量生成 {written.count} 份申报"
+                + (
+                    f"（{statuses}，疑似重复 {written.near_duplicates} 份，附件 {written.attachments} 个）"
+                    if written.count
+                    else ""
+                )
+                + "。"
             ),
         )
     return SeedSummary(
@@ -124,56 +167,91 @@ def demo_seed(
         users=users,
         service_accounts=service_accounts,
         seconds=time.monotonic() - started,
+        applications=written,
     )
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An enterprise that has users: what its users and applications need."""
+
+    enterprise_id: int
+    organisation_id: int
+    district_code: str
+    industry_code: str
+    address: str
+    confirmed: bool
 
 
 def _create_enterprises(
     specs: Iterable[EnterpriseSpec], batch_size: int, keep: set[int], report: Progress
-) -> dict[int, Organisation]:
-    """Bulk-create each enterprise with its organisation; return the organisations of ``keep``."""
-    kept: dict[int, Organisation] = {}
+) -> dict[int, _Kept]:
+    """Write each enterprise with its organisation (plain INSERTs, ids given here: see
+    :mod:`jigai.demo.bulk`); return the ids of those in ``keep``."""
+    organisations = RowWriter(Organisation, ("id", "name", "kind", "credit_code", "district"))
+    rows = RowWriter(
+        Enterprise,
+        (
+            "organisation",
+            "credit_code",
+            "name",
+            "district",
+            "address",
+            "industry",
+            "employees",
+            "operating_revenue",
+            "size",
+            "legal_representative",
+            "contact_name",
+            "contact_phone",
+            "status",
+        ),
+    )
+    kept: dict[int, _Kept] = {}
+    organisation_id = next_id(Organisation)
     done = 0
     for batch in _batches(specs, batch_size):
-        orgs = Organisation.objects.bulk_create(
-            [
-                Organisation(
-                    name=s.name,
-                    kind=OrganisationKind.ENTERPRISE,
-                    credit_code=s.credit_code,
-                    district_id=s.district_code,
-                )
-                for s in batch
-            ]
-        )
-        Enterprise.objects.bulk_create(
-            [
-                Enterprise(
-                    organisation_id=org.pk,
-                    credit_code=s.credit_code,
-                    name=s.name,
-                    district_id=s.district_code,
+        for s in batch:
+            organisations.add(
+                organisation_id, s.name, OrganisationKind.ENTERPRISE, s.credit_code, s.district_code
+            )
+            rows.add(
+                organisation_id,
+                s.credit_code,
+                s.name,
+                s.district_code,
+                s.address,
+                s.industry_code,
+                s.employees,
+                s.operating_revenue,
+                s.size,
+                s.legal_representative,
+                s.contact_name,
+                s.contact_phone,
+                s.status,
+            )
+            if s.index in keep:
+                kept[s.index] = _Kept(
+                    enterprise_id=0,
+                    organisation_id=organisation_id,
+                    district_code=s.district_code,
+                    industry_code=s.industry_code,
                     address=s.address,
-                    industry_id=s.industry_code,
-                    employees=s.employees,
-                    operating_revenue=s.operating_revenue,
-                    size=s.size,
-                    legal_representative=s.legal_representative,
-                    contact_name=s.contact_name,
-                    contact_phone=s.contact_phone,
-                    status=s.status,
+                    confirmed=s.status == EnterpriseStatus.CONFIRMED,
                 )
-                for s, org in zip(batch, orgs, strict=True)
-            ]
-        )
-        kept.update({s.index: org for s, org in zip(batch, orgs, strict=True) if s.index in keep})
+            organisation_id += 1
+        organisations.flush()
+        rows.flush()
         done += len(batch)
         if done % (batch_size * 10) == 0:
             report(f"  {done} 家企业…")
-    return kept
+    reset_sequences(Organisation)
+    enterprise_ids = dict(Enterprise.objects.values_list("organisation_id", "id"))
+    return {i: replace(k, enterprise_id=enterprise_ids[k.organisation_id]) for i, k in kept.items()}
 
 
 def _create_people(
-    people: list[PersonSpec], organisations: dict[str, Organisation], batch_size: int
+    people: list[PersonSpec], organisation_ids: dict[str, int], batch_size: int
 ) -> tuple[int, int]:
     """The named demo logins through the account service (the three administrators first, as a
     deployer creates them from the command line; then the rest by the system administrator), the
@@ -182,44 +260,109 @@ def _create_people(
     sysadmin: User | None = None
     for role in (Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR):
         if role in named:
-            created = _create_with_service(named.pop(role), organisations, actor=None)
+            created = _create_with_service(named.pop(role), organisation_ids, actor=None)
             sysadmin = sysadmin or created
     for spec in named.values():
-        _create_with_service(spec, organisations, actor=sysadmin)
+        _create_with_service(spec, organisation_ids, actor=sysadmin)
     service_accounts = len([p for p in people if p.username in DEMO_USERNAMES])
 
     password = make_password(DEMO_PASSWORD)
     now = timezone.now()
-    bulk = [
-        User(
-            username=p.username,
-            role=p.role,
-            organisation=organisations[p.organisation_key],
-            display_name=p.display_name,
-            phone=p.phone,
-            email=p.email,
-            password=password,
-            password_changed_at=now,
-        )
-        for p in people
-        if p.username not in DEMO_USERNAMES
-    ]
-    for batch in _batches(bulk, batch_size):
-        User.objects.bulk_create(batch)
-    return service_accounts, len(bulk)
+    users = RowWriter(
+        User,
+        (
+            "username",
+            "role",
+            "organisation",
+            "display_name",
+            "phone",
+            "email",
+            "password",
+            "password_changed_at",
+        ),
+    )
+    for p in people:
+        if p.username not in DEMO_USERNAMES:
+            users.add(
+                p.username,
+                p.role,
+                organisation_ids[p.organisation_key],
+                p.display_name,
+                p.phone,
+                p.email,
+                password,
+                now,
+            )
+            if len(users.rows) >= batch_size:
+                users.flush()
+    users.flush()
+    return service_accounts, users.written
 
 
-def _create_with_service(spec: PersonSpec, organisations: dict[str, Organisation], *, actor: Any) -> User:
+def _create_with_service(spec: PersonSpec, organisation_ids: dict[str, int], *, actor: Any) -> User:
     return user_create(
         actor=actor,
         username=spec.username,
         password=DEMO_PASSWORD,
         role=spec.role,
-        organisation=organisations[spec.organisation_key],
+        organisation=Organisation.objects.get(pk=organisation_ids[spec.organisation_key]),
         display_name=spec.display_name,
         email=spec.email,
         phone=spec.phone,
         allow_admin_roles=spec.role in ADMIN_ROLES,
+    )
+
+
+def demo_windows(programme: DemoProgramme, now: dt.datetime) -> Windows:
+    return Windows(
+        closed_opens=programme.closed_call.opens_at,
+        closed_closes=programme.closed_call.closes_at,
+        open_opens=programme.open_call.opens_at,
+        open_closes=programme.open_call.closes_at,
+        now=now,
+    )
+
+
+def _create_applications(
+    seed: int,
+    count: int,
+    programme: DemoProgramme,
+    kept: dict[int, _Kept],
+    attachments: bool,
+    now: dt.datetime,
+    batch_size: int,
+    report: Progress,
+) -> ApplicationsSummary:
+    """``count`` applications of the confirmed enterprises that have users (each made by its first user)."""
+    if count == 0:
+        return ApplicationsSummary()
+    first_user: dict[int, int] = {}
+    for organisation_id, user_id in (
+        User.objects.filter(role=Role.ENTERPRISE).order_by("id").values_list("organisation_id", "id")
+    ):
+        first_user.setdefault(organisation_id, user_id)
+    applicants = [
+        Applicant(index=i, district_code=k.district_code, industry_code=k.industry_code, address=k.address)
+        for i, k in sorted(kept.items())
+        if k.confirmed and k.organisation_id in first_user
+    ]
+    refs = {
+        a.index: EnterpriseRef(
+            enterprise_id=kept[a.index].enterprise_id,
+            district_code=a.district_code,
+            user_id=first_user[kept[a.index].organisation_id],
+        )
+        for a in applicants
+    }
+    specs = ProjectGenerator(seed, demo_windows(programme, now)).applications(count, applicants)
+    return demo_applications_write(
+        specs=specs,
+        closed_call=programme.closed_call,
+        open_call=programme.open_call,
+        enterprises=refs,
+        attachments=attachments,
+        batch_size=batch_size,
+        progress=report,
     )
 
 

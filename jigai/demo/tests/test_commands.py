@@ -8,7 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jigai.accounts.models import User
+from jigai.applications.models import Application, Attachment
 from jigai.audit.models import AuditEvent
+from jigai.calls.models import Call
 from jigai.demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_URL
 from jigai.demo.generators import DemoGenerator
 from jigai.enterprises.models import Enterprise
@@ -28,6 +30,24 @@ def test_seed_demo_generates_the_requested_set():
     expected = {e.credit_code for e in DemoGenerator(5).enterprises(30)}
     assert set(Enterprise.objects.values_list("credit_code", flat=True)) == expected
     assert User.objects.filter(role="enterprise").count() >= 4
+    # the default 400 applications, but no enterprise applies more than six times
+    assert 0 < Application.objects.count() <= 6 * User.objects.filter(role="enterprise").count()
+
+
+def test_seed_demo_for_the_bench_applications_without_attachment_files():
+    output = _run(
+        "seed_demo",
+        "--enterprises",
+        "60",
+        "--enterprise-users",
+        "60",
+        "--applications",
+        "150",
+        "--no-attachments",
+    )
+    assert "150 份申报" in output
+    assert Application.objects.count() == 150
+    assert not Attachment.objects.exists()
 
 
 def test_seed_demo_refuses_politely_when_data_exists_and_force_regenerates_keeping_the_audit_trail():
@@ -51,8 +71,10 @@ def test_seed_demo_refuses_politely_when_data_exists_and_force_regenerates_keepi
 
 
 def test_setup_demo_creates_the_demo_set_once_and_always_prints_the_logins(client):
-    output = _run("setup_demo", "--enterprises", "40")
-    assert "已生成演示数据" in output
+    output = _run("setup_demo", "--enterprises", "40", "--applications", "60")
+    assert "已生成演示数据" in output and "60 份申报" in output
+    assert Application.objects.count() == 60
+    assert Call.objects.filter(status="published").count() == 2
     for account in DEMO_ACCOUNTS:
         assert account.username in output
         assert account.description_en in output
@@ -61,7 +83,7 @@ def test_setup_demo_creates_the_demo_set_once_and_always_prints_the_logins(clien
     counts = (User.objects.count(), Enterprise.objects.count(), AuditEvent.objects.count())
     assert counts[1] == 40
 
-    again = _run("setup_demo", "--enterprises", "40")
+    again = _run("setup_demo", "--enterprises", "40", "--applications", "60")
     assert "已生成演示数据" not in again
     assert "enterprise_demo" in again and DEMO_PASSWORD in again
     assert (User.objects.count(), Enterprise.objects.count(), AuditEvent.objects.count()) == counts

@@ -14,7 +14,8 @@ from jigai.demo.services import demo_business_data_exists, demo_business_data_wi
 
 class Command(BaseCommand):
     help = (
-        "生成演示数据（企业、机构、用户），同一随机种子生成相同的数据。只写入空的业务数据库；"
+        "生成演示数据（企业、机构、用户、支持目录、申报通知和申报），同一随机种子生成相同的数据。"
+        "只写入空的业务数据库；"
         "--force 先清空业务数据（审计日志与参考数据保留）。"
     )
 
@@ -26,6 +27,17 @@ class Command(BaseCommand):
             type=int,
             default=200,
             help="为前 N 家企业各建一至两个企业用户（默认 %(default)s）",
+        )
+        parser.add_argument(
+            "--applications",
+            type=int,
+            default=400,
+            help="申报数量（默认 %(default)s）：分布在已确认且有用户的企业，含草稿、已提交、已撤回",
+        )
+        parser.add_argument(
+            "--no-attachments",
+            action="store_true",
+            help="生成的申报不带附件文件（基准测试数据库用：20 万份申报不写 100 万个文件）",
         )
         parser.add_argument(
             "--force",
@@ -51,6 +63,8 @@ class Command(BaseCommand):
                     seed=options["seed"],
                     enterprises=options["enterprises"],
                     enterprise_users=options["enterprise_users"],
+                    applications=options["applications"],
+                    attachments=not options["no_attachments"],
                     progress=self.stdout.write,
                 )
         except ValidationError as exc:
@@ -58,6 +72,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"已生成演示数据（随机种子 {summary.seed}）：{summary.enterprises} 家企业，"
-                f"{summary.organisations} 个机构，{summary.users} 个用户，用时 {summary.seconds:.1f} 秒。"
+                f"{summary.organisations} 个机构，{summary.users} 个用户，"
+                f"{summary.applications.count} 份申报，用时 {summary.seconds:.1f} 秒。"
             )
         )
