@@ -95,6 +95,12 @@ def _with_check(first17: str) -> str:
     return first17 + credit_check_char(first17)
 
 
+def _changed_at(code: str, index: int) -> str:
+    """``code`` with the character at ``index`` replaced by a different one (from one code, so the
+    replacement always differs)."""
+    return code[:index] + ("0" if code[index] != "0" else "1") + code[index + 1 :]
+
+
 @pytest.mark.parametrize(
     ("make_code", "message"),
     [
@@ -105,11 +111,11 @@ def _with_check(first17: str) -> str:
         (lambda: _with_check("97" + _valid_code()[2:17]), "第 2 位机构类别代码"),
         (lambda: _with_check("91AB0115" + _valid_code()[8:17]), "第 3–8 位登记管理机关行政区划码"),
         (
-            lambda: _with_check(_valid_code()[:16] + ("0" if _valid_code()[16] != "0" else "1")),
+            lambda: _with_check(_changed_at(_valid_code(), 16)[:17]),
             "第 17 位（组织机构代码校验码）",
         ),
         (
-            lambda: _valid_code()[:17] + ("0" if _valid_code()[17] != "0" else "1"),
+            lambda: _changed_at(_valid_code(), 17),
             "第 18 位校验码与前 17 位不符",
         ),
     ],
