@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -277,3 +278,33 @@ def django_task(backend: Backend, task: str, **arguments: Any) -> Any:
 def create_token(backend: Backend, username: str) -> str:
     """A personal API token of ``username``, issued through the accounts service in the bench DB."""
     return str(django_task(backend, "tokens", usernames=[username])[username])
+
+
+def _pg_admin(url: str, sql: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def scratch_database(kind: str, vendor: str, postgres_url: str) -> tuple[str, Path, Callable[[], None]]:
+    """A fresh, empty database for an in-process bench (``kind`` names it: "experts", "publicity"):
+    its URL, a var folder, and the function that drops it afterwards."""
+    var_dir = ROOT / "var" / "bench" / f"{kind}-{vendor}"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    (var_dir / "staticfiles").mkdir(exist_ok=True)
+    if vendor == "sqlite":
+        path = var_dir / f"{kind}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}", var_dir, lambda: None
+    name = urlsplit(postgres_url).path.lstrip("/") or f"jigai_bench_{kind}"
+    _pg_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _pg_admin(postgres_url, f'CREATE DATABASE "{name}"')
+    return (
+        postgres_url,
+        var_dir,
+        lambda: _pg_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
+    )

@@ -44,7 +44,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 # Run as ``python bench/experts.py`` the script's folder comes first on the path, where
@@ -52,6 +51,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.database import scratch_database  # noqa: E402 - after the path is set
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/jigai_bench_experts"
 TARGET_RATIO = 10.0
@@ -79,37 +80,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 # --- the parent: one child process per database --------------------------------------------------
-def _pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, parts.fragment))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _database(vendor: str, args: argparse.Namespace) -> tuple[str, Path, Callable[[], None]]:
-    var_dir = ROOT / "var" / "bench" / f"experts-{vendor}"
-    var_dir.mkdir(parents=True, exist_ok=True)
-    (var_dir / "staticfiles").mkdir(exist_ok=True)
-    if vendor == "sqlite":
-        path = var_dir / "experts.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}", var_dir, lambda: None
-    name = urlsplit(args.postgres_url).path.lstrip("/") or "jigai_bench_experts"
-    _pg_admin(args.postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _pg_admin(args.postgres_url, f'CREATE DATABASE "{name}"')
-    return (
-        args.postgres_url,
-        var_dir,
-        lambda: _pg_admin(args.postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
-    )
-
-
 def run_backend(vendor: str, args: argparse.Namespace) -> dict[str, Any] | None:
     try:
-        url, var_dir, cleanup = _database(vendor, args)
+        url, var_dir, cleanup = scratch_database("experts", vendor, args.postgres_url)
     except Exception as exc:  # e.g. PostgreSQL not reachable: say so and go on
         print(f"== {vendor}: 数据库不可用，跳过（{exc}）")
         return None
