@@ -7,7 +7,9 @@ was funded before. A hard duplicate is refused; a near one is flagged for the re
     cannot apply again"): an approved application with the same investment project code, or of the
     same enterprise with a very similar name;
   - the same investment project code in another application of any call that is under way or
-    decided (drafts are not applications yet, and withdrawn ones are gone).
+    approved. Drafts are not applications yet and withdrawn ones are gone; an application that was
+    not recommended or not approved received no funds and is over, so the same project may apply
+    again in a later call (the funded-before rule is about projects that received funds).
 * Near, flagged (:func:`flag_near_duplicates`, an effect of ``submit``): the same enterprise with a
   very similar project name in another application. The submission goes through; the reviewers
   see the :class:`DuplicateFlag` and ``has_duplicate_flags``.
@@ -40,6 +42,8 @@ SIMILARITY_THRESHOLD = 0.85
 # Longest first, so that 技术改造 goes before 改造 can split it.
 COMMON_WORDS = ("技术改造", "技改", "改造", "项目", "建设", "工程")
 NOT_APPLICATIONS = (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+# Applications that hold no claim on their project code: not applications, or refused for good.
+CODE_RELEASED = (*NOT_APPLICATIONS, ApplicationStatus.NOT_RECOMMENDED, ApplicationStatus.NOT_APPROVED)
 _PROJECT_CODE_LOCK = 0x4A474443  # "JGDC": namespace of the advisory locks on project codes
 
 
@@ -103,7 +107,7 @@ def refuse_hard_duplicates(application: Application, ctx: Any) -> None:
     errors: dict[str, str] = {}
     if code:
         _lock_project_code(code)
-        same_code = others.filter(project_code=code).exclude(status__in=NOT_APPLICATIONS)
+        same_code = others.filter(project_code=code).exclude(status__in=CODE_RELEASED)
         funded = same_code.filter(status=ApplicationStatus.APPROVED).first()
         taken = funded or same_code.order_by("submitted_at", "id").first()
         if taken is not None and taken.enterprise_id == application.enterprise_id:

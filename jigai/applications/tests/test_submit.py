@@ -237,6 +237,45 @@ def test_a_withdrawn_or_draft_application_does_not_block_the_code(enterprise_use
     assert services.application_submit(actor=enterprise_user, application=again).status == "submitted"
 
 
+@pytest.mark.parametrize("outcome", [ApplicationStatus.NOT_RECOMMENDED, ApplicationStatus.NOT_APPROVED])
+def test_a_project_refused_in_an_earlier_call_may_apply_again(enterprise_user, open_call, outcome):
+    last_year = factories.open_call(year=2025, title="2025年度申报通知", direction_codes=CALL_DIRECTIONS)
+    old = services.application_submit(
+        actor=enterprise_user,
+        application=eligible_application_for(enterprise_user, last_year, name="去年未获支持的项目"),
+    )
+    Application.objects.filter(pk=old.pk).update(status=outcome)
+    again = eligible_application_for(
+        enterprise_user, open_call, name="去年未获支持的项目", project_code=old.project_code
+    )
+    assert services.application_submit(actor=enterprise_user, application=again).status == "submitted"
+
+
+def test_a_project_funded_in_an_earlier_call_may_not_apply_again(enterprise_user, open_call):
+    last_year = factories.open_call(year=2025, title="2025年度申报通知", direction_codes=CALL_DIRECTIONS)
+    old = services.application_submit(
+        actor=enterprise_user,
+        application=eligible_application_for(enterprise_user, last_year, name="去年获支持的项目"),
+    )
+    Application.objects.filter(pk=old.pk).update(status=ApplicationStatus.APPROVED)
+    again = eligible_application_for(
+        enterprise_user, open_call, name="另一个名字", project_code=old.project_code
+    )
+    assert "已获得市级专项资金支持" in refused(enterprise_user, again).message_dict["project_code"][0]
+
+
+def test_an_application_in_flight_in_the_same_call_still_blocks_the_code(enterprise_user, open_call):
+    first = services.application_submit(
+        actor=enterprise_user,
+        application=eligible_application_for(enterprise_user, open_call, name="在审的项目"),
+    )
+    Application.objects.filter(pk=first.pk).update(status=ApplicationStatus.EXPERT_REVIEW)
+    again = eligible_application_for(
+        enterprise_user, open_call, name="另一个名字", project_code=first.project_code
+    )
+    assert "同一项目不能重复申报" in refused(enterprise_user, again).message_dict["project_code"][0]
+
+
 def test_a_project_funded_before_is_refused(enterprise_user, open_call):
     funded = services.application_submit(
         actor=enterprise_user,
