@@ -1,4 +1,5 @@
-"""Small template helpers shared by every page: active navigation, alert colours, sortable headers."""
+"""Small template helpers shared by every page: active navigation, alert colours, sortable headers,
+money (``yuan``, ``wan`` and their ``_plain`` forms, from ``jigai.core.money``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from django.forms import BoundField
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import get_language
+
+from jigai.core import money
 
 register = template.Library()
 
@@ -86,3 +89,27 @@ def localized_name(obj: Any) -> str:
     if name_en and get_language() == "en":
         return str(name_en)
     return str(getattr(obj, "name", obj))
+
+
+@register.filter
+def yuan(amount: Any) -> str:
+    """``{{ amount|yuan }}`` → "9,726,080.00 元" (see ``jigai.core.money``)."""
+    return money.format_yuan(amount)
+
+
+@register.filter
+def yuan_plain(amount: Any) -> str:
+    """``{{ amount|yuan_plain }}`` → "9,726,080.00", for a cell whose column header names the unit."""
+    return money.format_yuan(amount, unit=False)
+
+
+@register.filter
+def wan(amount: Any) -> str:
+    """``{{ amount|wan }}`` → "972.61 万元" (half-up to two places)."""
+    return money.format_wan(amount)
+
+
+@register.filter
+def wan_plain(amount: Any) -> str:
+    """``{{ amount|wan_plain }}`` → "972.61", for a cell whose column header names the unit."""
+    return money.format_wan(amount, unit=False)
