@@ -70,3 +70,11 @@ def audit_transactional_db(transactional_db: None, django_db_blocker: Any) -> No
         conn = connections[alias]
         if "execute_sql_flush" not in vars(conn.ops):
             lift_triggers_around_flush(conn)
+
+
+@pytest.fixture
+def audit_checkpoint_file(settings: Any, tmp_path: Any) -> Any:
+    """The audit checkpoint file for this test (off otherwise in the test settings)."""
+    path = tmp_path / "audit-checkpoints.jsonl"
+    settings.JIGAI_AUDIT_CHECKPOINT_FILE = str(path)
+    return path

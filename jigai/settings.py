@@ -182,6 +182,16 @@ AUTH_PASSWORD_VALIDATORS = [
 JIGAI_LOGIN_MAX_FAILURES = env_int("JIGAI_LOGIN_MAX_FAILURES", 5)
 JIGAI_LOCKOUT_MINUTES = env_int("JIGAI_LOCKOUT_MINUTES", 30)
 JIGAI_IDLE_TIMEOUT_MINUTES = env_int("JIGAI_IDLE_TIMEOUT_MINUTES", 30)
+
+# --- Audit trail (jigai.audit): keys and checkpoints outside the database --------------------
+# HMAC-SM3 keys of the chain: "id:hex,id:hex" (the last is current) or, when empty, a key file
+# generated on first use (keep it out of the database's backups' reach; mode 0600).
+JIGAI_AUDIT_KEYS = os.environ.get("JIGAI_AUDIT_KEYS", "")
+JIGAI_AUDIT_KEY_FILE = os.environ.get("JIGAI_AUDIT_KEY_FILE", str(VAR_DIR / "audit_keys"))
+# Keyed checkpoints (JSON lines) that audit_verify compares against: put it on another volume.
+JIGAI_AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "JIGAI_AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl")
+)
 # The session cookie lives a working day at most; the idle timeout above ends it sooner.
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

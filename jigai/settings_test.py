@@ -15,6 +15,9 @@ from jigai.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Off unless a test asks for it (fixture ``audit_checkpoint_file``): test databases come and go,
+# a shared checkpoint file would outlive them.
+JIGAI_AUDIT_CHECKPOINT_FILE = ""
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise wants it to exist
 
 # The test database is a real file (WAL, like production) rather than SQLite's shared in-memory

@@ -74,7 +74,11 @@ class EventFilters(Schema):
 class ChainProblemOut(Schema):
     seq: int
     event_id: int
-    kind: str = Field(..., description="changed（被修改）、deleted（被删除）或 moved（被移动）")
+    kind: str = Field(
+        ...,
+        description="changed（被修改）、deleted（被删除）、moved（被移动）、truncated（末尾被截断）、"
+        "recomputed（与检查点不符，被重算）或 checkpoint（检查点文件被改动）",
+    )
     message: str
     expected_seq: int | None
 

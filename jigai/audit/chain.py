@@ -1,8 +1,16 @@
-"""The SM3 hash chain over audit events.
+"""The keyed SM3 hash chain over audit events.
 
-Each event's hash is SM3 (GB/T 32905-2016) over the canonical JSON of its recorded fields and the
-previous event's hash. Changing, deleting or reordering any stored row breaks the chain at that
-row, and :func:`verify_chain` names the first event that no longer fits.
+Each event's hash is HMAC-SM3 (SM3: GB/T 32905-2016) with a key kept outside the database
+(:mod:`jigai.audit.keys`) over the canonical JSON of its recorded fields, the id of that key and
+the previous event's hash. Changing, deleting or reordering any stored row breaks the chain at that
+row, and :func:`verify_chain` names the first event that no longer fits; without the key nobody can
+recompute a valid chain after changing a row.
+
+Events written before the chain was keyed have an empty ``key_id`` and a plain SM3 hash
+(:func:`event_hash`); they verify as before, but only before the first keyed event: an unkeyed
+event after a keyed one is a forgery. Removing events from the end of the chain, or rewriting the
+whole chain with unkeyed hashes, is caught against the keyed checkpoints kept outside the database
+(:mod:`jigai.audit.checkpoints`).
 """
 
 from __future__ import annotations
@@ -12,9 +20,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from hmac import compare_digest
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, hmac
 
 GENESIS_HASH = "0" * 64
 
@@ -46,6 +55,12 @@ def sm3_hex(data: bytes) -> str:
     digest = hashes.Hash(hashes.SM3())
     digest.update(data)
     return digest.finalize().hex()
+
+
+def hmac_sm3_hex(key: bytes, data: bytes) -> str:
+    mac = hmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize().hex()
 
 
 #: fields stored as text: NULL and "" are the same value in the canonical form, so a database or a
@@ -114,6 +129,9 @@ def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
     keeps microseconds, in UTC), and NULL and "" are one value in text columns.
     """
     payload: dict[str, Any] = {}
+    key_id = fields.get("key_id") or ""
+    if key_id:  # keyed events name their key; unkeyed (older) events keep their original form
+        payload["key_id"] = str(key_id)
     for name in HASHED_FIELDS:
         value = fields.get(name)
         if name in TEXT_FIELDS:
@@ -130,7 +148,27 @@ def canonical_bytes(fields: Mapping[str, Any]) -> bytes:
 
 
 def event_hash(fields: Mapping[str, Any]) -> str:
+    """The unkeyed SM3 hash (events written before the chain was keyed)."""
     return sm3_hex(canonical_bytes(fields))
+
+
+def event_mac(fields: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SM3 of the event with ``key`` (the key named by ``fields["key_id"]``)."""
+    return hmac_sm3_hex(key, canonical_bytes(fields))
+
+
+def event_intact(row: Mapping[str, Any], keys: Mapping[str, bytes]) -> bool:
+    """Whether the row's content matches its stored hash (keyed or, for old events, unkeyed)."""
+    try:
+        key_id = row.get("key_id") or ""
+        if key_id:
+            key = keys.get(key_id)
+            if key is None:
+                return False
+            return compare_digest(event_mac(row, key), str(row["hash"]))
+        return bool(event_hash(row) == row["hash"])
+    except (TypeError, ValueError):  # a value no event can hold was written into the row
+        return False
 
 
 @dataclass(frozen=True)
@@ -160,11 +198,17 @@ class ChainReport:
 
 
 def verify_chain(
-    rows: Iterable[Mapping[str, Any]], seq_exists: Callable[[int], bool] | None = None
+    rows: Iterable[Mapping[str, Any]],
+    seq_exists: Callable[[int], bool] | None = None,
+    *,
+    keys: Mapping[str, bytes] | None = None,
+    start_seq: int = 1,
+    start_prev: str = GENESIS_HASH,
 ) -> ChainReport:
     """Check rows in the order they were stored (ascending ``id``); stop at the first break.
 
-    * a row whose own hash does not match its content was **changed**;
+    * a row whose own hash does not match its content (with the key it names) was **changed**;
+      so was an unkeyed row after a keyed one (someone rewrote it with the unkeyed function);
     * a row whose ``seq`` is not the next one, when the missing ``seq`` is nowhere in the table
       (``seq_exists`` answers that; without it a gap counts as a deletion), follows **deleted** rows;
     * a row that is intact but stands in the wrong place (its ``seq`` belongs elsewhere, as when
@@ -172,11 +216,15 @@ def verify_chain(
     * a row that is intact and in its place but does not link to the row before it means one of
       the two was rewritten with a recomputed hash: reported as **changed**.
 
+    ``start_seq``/``start_prev`` are where the chain begins: event #1 after the genesis hash, or,
+    after a retention purge, the first kept event and the hash of the last purged one.
     ``rows`` is consumed once, so it may be a server-side iterator over millions of rows.
     """
-    expected_prev = GENESIS_HASH
-    expected_seq = 1
+    keys = keys or {}
+    expected_prev = start_prev
+    expected_seq = start_seq
     checked = 0
+    keyed_seen = False
 
     def broken(seq: int, event_id: int, kind: str, message: str) -> ChainReport:
         problem = ChainProblem(seq, event_id, kind, message, expected_seq)
@@ -185,12 +233,24 @@ def verify_chain(
     for row in rows:
         seq = int(row["seq"])
         event_id = int(row["id"])
-        try:
-            intact = event_hash(row) == row["hash"]
-        except (TypeError, ValueError):  # a value no event can hold was written into the row
-            intact = False
-        if not intact:
+        key_id = row.get("key_id") or ""
+        if key_id and key_id not in keys:
+            return broken(
+                seq,
+                event_id,
+                "changed",
+                f"事件 #{seq} 的签名密钥“{key_id}”不在配置的密钥中：无法证明其未被改写。",
+            )
+        if not event_intact(row, keys):
             return broken(seq, event_id, "changed", f"事件 #{seq} 的内容与其哈希不符：该事件被修改。")
+        if keyed_seen and not key_id:
+            return broken(
+                seq,
+                event_id,
+                "changed",
+                f"事件 #{seq} 没有密钥签名，却位于已签名的事件之后：该事件被改写并用无密钥的哈希重算。",
+            )
+        keyed_seen = keyed_seen or bool(key_id)
         if seq != expected_seq:
             if seq > expected_seq and (seq_exists is None or not seq_exists(expected_seq)):
                 return broken(

@@ -33,6 +33,9 @@ class AuditEvent(models.Model):
     request_id = models.CharField("请求 ID", max_length=64, blank=True)
     channel = models.CharField("渠道", max_length=10, blank=True)
     prev_hash = models.CharField("前一事件哈希", max_length=64)
+    #: the key that signed ``hash`` (HMAC-SM3, jigai.audit.keys); empty for the unkeyed events
+    #: written before the chain was keyed
+    key_id = models.CharField("签名密钥", max_length=16, blank=True, default="")
     hash = models.CharField("SM3 哈希", max_length=64)
 
     class Meta:

@@ -13,7 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from jigai.audit.chain import GENESIS_HASH, HASHED_FIELDS, ChainReport, event_hash, verify_chain
+from jigai.audit import checkpoints
+from jigai.audit import keys as audit_keys
+from jigai.audit.chain import (
+    GENESIS_HASH,
+    HASHED_FIELDS,
+    ChainProblem,
+    ChainReport,
+    event_mac,
+    verify_chain,
+)
 from jigai.audit.choices import Outcome
 from jigai.audit.models import AuditEvent
 from jigai.audit.selectors import can_read_audit
@@ -163,7 +172,9 @@ def audit_record(
         fields["seq"] = (last["seq"] + 1) if last else 1
         fields["prev_hash"] = last["hash"] if last else GENESIS_HASH
         fields["occurred_at"] = timezone.now()
-        fields["hash"] = event_hash(fields)
+        ring = audit_keys.keyring()
+        fields["key_id"] = ring.current_id
+        fields["hash"] = event_mac(fields, ring.current)
         return AuditEvent.objects.create(**fields)
 
 
@@ -186,15 +197,23 @@ def audit_denied(*, actor: Any, action: str, reason: str, path: str = "") -> Aud
 # --- Verifying the chain ----------------------------------------------------------------------
 #: rows read per query while the chain is verified: memory stays flat however long the chain is
 VERIFY_BATCH_SIZE = 2000
-_VERIFY_FIELDS = ("id", "hash", *HASHED_FIELDS)
+_VERIFY_FIELDS = ("id", "hash", "key_id", *HASHED_FIELDS)
 
 
-def _stored_rows(batch_size: int) -> Iterator[dict[str, Any]]:
-    """Every event in the order stored (ascending id), ``batch_size`` rows per query.
+def _stored_rows(batch_size: int, *, after_seq: int = 0) -> Iterator[dict[str, Any]]:
+    """Every event in the order stored (ascending id), ``batch_size`` rows per query; with
+    ``after_seq`` only the events from the first one with a higher seq on.
 
     Keyset pages rather than one server-side cursor: no query or transaction stays open for the
     minutes a million-row chain takes, and events appended meanwhile are checked as well."""
     last_id = 0
+    if after_seq:
+        first = (
+            AuditEvent.objects.filter(seq__gt=after_seq).order_by("id").values_list("id", flat=True).first()
+        )
+        if first is None:
+            return
+        last_id = first - 1
     while True:
         batch = list(
             AuditEvent.objects.filter(id__gt=last_id).order_by("id").values(*_VERIFY_FIELDS)[:batch_size]
@@ -205,10 +224,146 @@ def _stored_rows(batch_size: int) -> Iterator[dict[str, Any]]:
         last_id = batch[-1]["id"]
 
 
-def audit_chain_check(*, batch_size: int = VERIFY_BATCH_SIZE) -> ChainReport:
-    """Recompute the whole chain (see :func:`jigai.audit.chain.verify_chain`); read only."""
-    return verify_chain(
-        _stored_rows(max(1, batch_size)), seq_exists=lambda seq: AuditEvent.objects.filter(seq=seq).exists()
+def _seq_exists(seq: int) -> bool:
+    return AuditEvent.objects.filter(seq=seq).exists()
+
+
+def _file_problem(bad_line: tuple[int, str]) -> ChainProblem:
+    number, why = bad_line
+    return ChainProblem(0, 0, "checkpoint", f"审计检查点文件第 {number} 行：{why}。")
+
+
+def _compare_checkpoints(
+    report: ChainReport, file: checkpoints.CheckpointFile, first_seq: int
+) -> ChainReport:
+    """An intact chain against the checkpoints kept outside the database."""
+    cps = [cp for cp in file.checkpoints if cp.seq >= first_seq]
+    if not cps:
+        return report
+    newest = max(cps, key=lambda cp: cp.seq)
+    last = AuditEvent.objects.order_by("-seq").values("id", "seq").first()
+    last_id = last["id"] if last else 0
+    if newest.seq > report.last_seq:
+        return ChainReport(
+            report.checked,
+            ChainProblem(
+                report.last_seq,
+                last_id,
+                "truncated",
+                f"检查点（{newest.at}，检查点文件第 {newest.line} 行）记录的最新事件为 #{newest.seq}，"
+                f"数据库中的审计链只到 #{report.last_seq}："
+                f"事件 #{report.last_seq + 1} 至 #{newest.seq} 被删除。",
+                report.last_seq + 1,
+            ),
+            report.last_seq,
+            report.last_hash,
+        )
+    stored: dict[int, tuple[int, str]] = {}
+    wanted = sorted({cp.seq for cp in cps})
+    for start in range(0, len(wanted), 500):
+        for row in AuditEvent.objects.filter(seq__in=wanted[start : start + 500]).values("id", "seq", "hash"):
+            stored[row["seq"]] = (row["id"], row["hash"])
+    vouched, vouched_hash = first_seq - 1, ""
+    for cp in sorted(cps, key=lambda cp: (cp.seq, cp.line)):
+        event_id, stored_hash = stored.get(cp.seq, (0, ""))
+        if stored_hash != cp.hash:
+            return ChainReport(
+                report.checked,
+                ChainProblem(
+                    cp.seq,
+                    event_id,
+                    "recomputed",
+                    f"事件 #{cp.seq} 的哈希与检查点（{cp.at}，检查点文件第 {cp.line} 行）不符："
+                    f"事件 #{vouched + 1} 至 #{cp.seq} 之间的事件被改写，其后的哈希被重新计算。",
+                    cp.seq,
+                ),
+                vouched,
+                vouched_hash,
+            )
+        vouched, vouched_hash = cp.seq, cp.hash
+    if newest.first_seq == first_seq:
+        count = AuditEvent.objects.filter(seq__lte=newest.seq).count()
+        if count != newest.count:
+            return ChainReport(
+                report.checked,
+                ChainProblem(
+                    newest.seq,
+                    stored.get(newest.seq, (0, ""))[0],
+                    "recomputed",
+                    f"检查点（{newest.at}）记录了 {newest.count} 条事件，"
+                    f"数据库中到事件 #{newest.seq} 为止有 {count} 条。",
+                    newest.seq,
+                ),
+                report.last_seq,
+                report.last_hash,
+            )
+    return report
+
+
+def audit_chain_check(*, batch_size: int = VERIFY_BATCH_SIZE, use_checkpoints: bool = True) -> ChainReport:
+    """Recompute the whole chain (see :func:`jigai.audit.chain.verify_chain`) with the configured
+    keys, from the anchor of the last retention purge, then compare it with the checkpoints kept
+    outside the database (see :mod:`jigai.audit.checkpoints`); read only.
+
+    ``use_checkpoints=False`` checks the chain only (a restored backup is older than the newest
+    checkpoints; its anchor still comes from the file)."""
+    file = checkpoints.read_checkpoints()
+    if file.bad_line is not None and use_checkpoints:
+        return ChainReport(0, _file_problem(file.bad_line))
+    first_seq, first_prev = file.anchor()
+    report = verify_chain(
+        _stored_rows(max(1, batch_size)),
+        seq_exists=_seq_exists,
+        keys=audit_keys.keyring().keys,
+        start_seq=first_seq,
+        start_prev=first_prev,
+    )
+    if not report.ok or not use_checkpoints:
+        return report
+    return _compare_checkpoints(report, file, first_seq)
+
+
+def audit_checkpoint_write(*, batch_size: int = VERIFY_BATCH_SIZE) -> checkpoints.Checkpoint:
+    """Verify the events added since the last checkpoint, then append a new checkpoint.
+
+    Raises :class:`jigai.audit.checkpoints.CheckpointError` (and writes nothing) when the file or
+    the chain since the last checkpoint is not intact: a checkpoint never vouches for a broken chain.
+    """
+    file = checkpoints.read_checkpoints()
+    if file.bad_line is not None:
+        raise checkpoints.CheckpointError(_file_problem(file.bad_line).message)
+    first_seq, first_prev = file.anchor()
+    previous = [cp for cp in file.entries if cp.seq >= first_seq - 1]
+    if previous:
+        base = max(previous, key=lambda cp: cp.seq)
+        if base.kind == checkpoints.CHECKPOINT:
+            stored = AuditEvent.objects.filter(seq=base.seq).values_list("hash", flat=True).first()
+            if stored != base.hash:
+                raise checkpoints.CheckpointError(
+                    f"事件 #{base.seq} 已不存在或其哈希与上一个检查点不符：请运行 audit_verify。"
+                )
+        start_seq, start_prev = base.seq + 1, base.hash
+    else:
+        start_seq, start_prev = first_seq, first_prev
+    report = verify_chain(
+        _stored_rows(max(1, batch_size), after_seq=start_seq - 1),
+        seq_exists=_seq_exists,
+        keys=audit_keys.keyring().keys,
+        start_seq=start_seq,
+        start_prev=start_prev,
+    )
+    if not report.ok:
+        assert report.problem is not None
+        raise checkpoints.CheckpointError(report.problem.message)
+    count = AuditEvent.objects.filter(seq__lte=report.last_seq).count()
+    return checkpoints.append(
+        {
+            "kind": checkpoints.CHECKPOINT,
+            "seq": report.last_seq,
+            "hash": report.last_hash,
+            "count": count,
+            "first_seq": first_seq,
+        }
     )
 
 
@@ -216,6 +371,9 @@ KIND_LABELS = {
     "changed": _lazy("被修改"),
     "deleted": _lazy("被删除"),
     "moved": _lazy("被移动"),
+    "truncated": _lazy("被截断"),
+    "recomputed": _lazy("被重算"),
+    "checkpoint": _lazy("检查点被改动"),
 }
 
 
@@ -224,6 +382,8 @@ def chain_report_summary(report: ChainReport) -> str:
     if report.problem is None:
         return _("审计链完整：共 %(n)d 条事件") % {"n": report.checked}
     problem = report.problem
+    if problem.kind == "checkpoint":
+        return _("审计检查点不可信：%(message)s") % {"message": problem.message}
     return _("审计链断裂：事件 #%(seq)d（ID %(id)d，%(kind)s）：%(message)s") % {
         "seq": problem.seq,
         "id": problem.event_id,

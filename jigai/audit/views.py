@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from jigai.audit import keys as audit_keys
 from jigai.audit import selectors
-from jigai.audit.chain import event_hash
+from jigai.audit.chain import event_intact
 from jigai.audit.forms import AuditFilterForm
 from jigai.audit.models import AuditEvent
 from jigai.audit.services import audit_record, audit_verify_run, chain_report_summary
@@ -97,7 +98,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "event": event,
         "change_rows": _change_rows(event.changes),
-        "hash_matches": event_hash(stored) == event.hash,
+        "hash_matches": event_intact(stored, audit_keys.keyring().keys),
         "previous": AuditEvent.objects.filter(seq=event.seq - 1).values_list("pk", flat=True).first(),
         "next": AuditEvent.objects.filter(seq=event.seq + 1).values_list("pk", flat=True).first(),
     }

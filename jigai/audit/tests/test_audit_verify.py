@@ -1,8 +1,10 @@
 """``manage.py audit_verify`` finds tampering done behind the application's back (the issue's
-acceptance): a changed row, a deleted row, two swapped rows; an intact chain verifies."""
+acceptance): a changed row, a deleted row, two swapped rows, the newest rows deleted, a row rewritten
+with every later hash recomputed by the platform's own unkeyed function; an intact chain verifies."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from io import StringIO
@@ -11,10 +13,11 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from jigai.audit import triggers
+from jigai.audit import keys, triggers
+from jigai.audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 from jigai.audit.choices import Outcome
 from jigai.audit.models import AuditEvent
-from jigai.audit.services import audit_chain_check
+from jigai.audit.services import audit_chain_check, audit_record
 
 Tamper = Callable[[], AbstractContextManager[Any]]
 
@@ -102,12 +105,10 @@ def test_swapped_rows_are_reported_as_moved(chain: list[AuditEvent], behind_the_
     )
 
 
-def test_a_rewritten_row_with_a_recomputed_hash_is_caught_at_the_next_link(
+def test_a_rewritten_row_with_a_recomputed_unkeyed_hash_is_caught_at_that_row(
     chain: list[AuditEvent], behind_the_back: Tamper
 ) -> None:
-    from jigai.audit.chain import HASHED_FIELDS, event_hash
-
-    row = AuditEvent.objects.filter(seq=2).values("id", *HASHED_FIELDS).get()
+    row = AuditEvent.objects.filter(seq=2).values("id", "key_id", *HASHED_FIELDS).get()
     row["message"] = "伪造的说明"
     with behind_the_back() as cursor:
         cursor.execute(
@@ -115,8 +116,142 @@ def test_a_rewritten_row_with_a_recomputed_hash_is_caught_at_the_next_link(
             [row["message"], event_hash(row), row["id"]],
         )
     error = _verify_fails()
-    assert f"事件 #3（ID {chain[2].pk}，被修改）" in str(error)
-    assert "未链接到前一事件" in str(error)
+    assert str(error) == (
+        f"审计链断裂：事件 #2（ID {chain[1].pk}，被修改）：事件 #2 的内容与其哈希不符：该事件被修改。"
+    )
+
+
+def _rewrite_from(seq: int, *, message: str, drop_key: bool, cursor: Any) -> None:
+    """An attacker with the database but not the key: change event ``seq``'s message, then
+    recompute its hash and every later one with the platform's own (unkeyed) SM3 function."""
+    prev = AuditEvent.objects.filter(seq=seq - 1).values_list("hash", flat=True).first() or GENESIS_HASH
+    for row in AuditEvent.objects.filter(seq__gte=seq).order_by("seq").values("id", "key_id", *HASHED_FIELDS):
+        if row["seq"] == seq:
+            row["message"] = message
+        if drop_key:
+            row["key_id"] = ""
+        row["prev_hash"] = prev
+        prev = event_hash(row)
+        cursor.execute(
+            "UPDATE audit_auditevent SET message = %s, key_id = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [row["message"], row["key_id"], row["prev_hash"], prev, row["id"]],
+        )
+
+
+@pytest.mark.parametrize("drop_key", [False, True])
+def test_an_event_rewritten_with_every_later_hash_recomputed_is_detected(
+    chain: list[AuditEvent], behind_the_back: Tamper, drop_key: bool
+) -> None:
+    with behind_the_back() as cursor:
+        _rewrite_from(3, message="伪造的说明", drop_key=drop_key, cursor=cursor)
+    error = str(_verify_fails())
+    assert error.startswith(f"审计链断裂：事件 #3（ID {chain[2].pk}，被修改）")
+    if drop_key:  # relabelled as an old, unkeyed event: it stands after signed ones
+        assert "没有密钥签名，却位于已签名的事件之后" in error
+
+
+def test_the_whole_chain_rewritten_without_keys_is_caught_by_the_checkpoint(
+    chain: list[AuditEvent], behind_the_back: Tamper, audit_checkpoint_file: Any
+) -> None:
+    call_command("audit_checkpoint", stdout=StringIO())
+    with behind_the_back() as cursor:
+        _rewrite_from(1, message="伪造的说明", drop_key=True, cursor=cursor)
+    assert audit_chain_check(use_checkpoints=False).ok  # the chain alone looks whole
+    error = str(_verify_fails())
+    assert error.startswith(f"审计链断裂：事件 #5（ID {chain[4].pk}，被重算）：事件 #5 的哈希与检查点")
+    assert "事件 #1 至 #5 之间的事件被改写" in error
+
+
+def test_the_newest_events_deleted_with_the_triggers_dropped_are_named(
+    chain: list[AuditEvent], behind_the_back: Tamper, audit_checkpoint_file: Any
+) -> None:
+    call_command("audit_checkpoint", stdout=StringIO())
+    with behind_the_back() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= %s", [4])
+    assert audit_chain_check(use_checkpoints=False).ok  # a shorter chain is still whole
+    report = audit_chain_check()
+    assert report.problem is not None
+    assert (report.problem.kind, report.problem.expected_seq) == ("truncated", 4)
+    error = str(_verify_fails())
+    assert error.startswith(f"审计链断裂：事件 #3（ID {chain[2].pk}，被截断）")
+    assert "数据库中的审计链只到 #3：事件 #4 至 #5 被删除。" in error
+
+
+def test_a_changed_checkpoint_line_is_named(chain: list[AuditEvent], audit_checkpoint_file: Any) -> None:
+    call_command("audit_checkpoint", stdout=StringIO())
+    audit_record(actor=None, action="test.six")
+    call_command("audit_checkpoint", stdout=StringIO())
+    lines = audit_checkpoint_file.read_text().splitlines()
+    forged = json.loads(lines[1])
+    forged["seq"] = 3  # pretend the chain was shorter
+    lines[1] = json.dumps(forged)
+    audit_checkpoint_file.write_text("\n".join(lines) + "\n")
+    error = str(_verify_fails())
+    assert error == "审计检查点不可信：审计检查点文件第 2 行：签名不符，检查点被改动。"
+
+
+def test_checkpoints_follow_the_chain_and_verify(chain: list[AuditEvent], audit_checkpoint_file: Any) -> None:
+    out = StringIO()
+    call_command("audit_checkpoint", stdout=out)
+    assert f"已写入检查点：5 条事件，最新事件 #5，哈希 {chain[-1].hash}" in out.getvalue()
+    audit_record(actor=None, action="test.six")
+    call_command("audit_checkpoint", stdout=StringIO())
+    entries = [json.loads(line) for line in audit_checkpoint_file.read_text().splitlines()]
+    assert [(e["kind"], e["seq"], e["count"]) for e in entries] == [
+        ("checkpoint", 5, 5),
+        ("checkpoint", 6, 6),
+    ]
+    assert all(len(e["mac"]) == 64 and e["key_id"] for e in entries)
+    assert "审计链完整：共 6 条事件" in _verify()
+
+
+def test_no_checkpoint_is_written_over_a_broken_chain(
+    chain: list[AuditEvent], behind_the_back: Tamper, audit_checkpoint_file: Any
+) -> None:
+    call_command("audit_checkpoint", stdout=StringIO())
+    audit_record(actor=None, action="test.six")
+    with behind_the_back() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET message = %s WHERE seq = %s", ["改过", 6])
+    with pytest.raises(CommandError, match="未写入检查点：事件 #6 的内容与其哈希不符"):
+        call_command("audit_checkpoint", stdout=StringIO())
+    assert len(audit_checkpoint_file.read_text().splitlines()) == 1
+
+
+def test_events_from_before_the_chain_was_keyed_still_verify(db: None, behind_the_back: Tamper) -> None:
+    """Events written by the unkeyed scheme (empty key_id) verify; keyed ones follow them."""
+    old = [audit_record(actor=None, action=f"test.old{n}") for n in range(2)]
+    prev = GENESIS_HASH
+    with behind_the_back() as cursor:
+        for event in old:
+            row = AuditEvent.objects.filter(pk=event.pk).values("id", *HASHED_FIELDS).get()
+            row["prev_hash"] = prev
+            prev = event_hash(row)
+            cursor.execute(
+                "UPDATE audit_auditevent SET key_id = '', prev_hash = %s, hash = %s WHERE id = %s",
+                [row["prev_hash"], prev, event.pk],
+            )
+    new = audit_record(actor=None, action="test.new")
+    assert new.key_id and new.prev_hash == prev
+    assert "审计链完整：共 3 条事件" in _verify()
+
+
+def test_a_rotated_key_signs_new_events_and_old_ones_still_verify(
+    chain: list[AuditEvent], settings: Any
+) -> None:
+    before = chain[0].key_id
+    out = StringIO()
+    call_command("audit_key_rotate", stdout=out)
+    rotation = AuditEvent.objects.get(action="audit.key_rotate")
+    assert rotation.key_id != before
+    assert rotation.changes == {"key_id": {"before": before, "after": rotation.key_id}}
+    assert f"{before} → {rotation.key_id}" in out.getvalue()
+    assert audit_record(actor=None, action="test.after").key_id == rotation.key_id
+    assert "审计链完整：共 7 条事件" in _verify()
+    # Without the old key the old events can no longer be vouched for.
+    ring = keys.keyring()
+    settings.JIGAI_AUDIT_KEYS = f"{rotation.key_id}:{ring.keys[rotation.key_id].hex()}"
+    error = str(_verify_fails())
+    assert f"事件 #1 的签名密钥“{before}”不在配置的密钥中" in error
 
 
 def test_missing_triggers_are_warned_about(chain: list[AuditEvent]) -> None:

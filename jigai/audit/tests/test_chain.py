@@ -10,21 +10,29 @@ from unittest import mock
 
 import pytest
 
+from jigai.audit import keys
 from jigai.audit.chain import (
     GENESIS_HASH,
     HASHED_FIELDS,
     canonical_bytes,
     event_hash,
+    event_mac,
     verify_chain,
 )
 from jigai.audit.models import AuditEvent
 from jigai.audit.services import audit_chain_check, audit_record
 
-ROUND_TRIP_FIELDS = ("id", "hash", *HASHED_FIELDS)
+ROUND_TRIP_FIELDS = ("id", "hash", "key_id", *HASHED_FIELDS)
 
 
 def _stored(event: AuditEvent) -> dict[str, Any]:
     return AuditEvent.objects.filter(pk=event.pk).values(*ROUND_TRIP_FIELDS).get()
+
+
+def _keyed_hash(stored: dict[str, Any]) -> str:
+    """The HMAC-SM3 of a stored event with the key it names."""
+    assert stored["key_id"]
+    return event_mac(stored, keys.keyring().keys[stored["key_id"]])
 
 
 def _fields(**overrides: Any) -> dict[str, Any]:
@@ -146,7 +154,7 @@ def test_an_event_hashes_the_same_after_the_database_round_trip(instant: datetim
     assert stored["changes"]["tags"] == ["a", "b"]
     assert stored["changes"]["not_a_number"] == "nan"
     assert stored["changes"]["7"] == "integer key"
-    assert event_hash(stored) == stored["hash"] == event.hash
+    assert _keyed_hash(stored) == stored["hash"] == event.hash
 
 
 @pytest.mark.django_db
@@ -156,7 +164,7 @@ def test_values_longer_than_their_columns_are_cut_before_hashing() -> None:
     assert len(stored["action"]) == 80
     assert len(stored["object_id"]) == 64
     assert len(stored["actor_username"]) == 150
-    assert event_hash(stored) == stored["hash"]
+    assert _keyed_hash(stored) == stored["hash"]
 
 
 @pytest.mark.django_db
@@ -232,3 +240,21 @@ def test_a_rewritten_row_with_a_recomputed_hash_breaks_the_link_after_it() -> No
     assert report.problem is not None
     assert (report.problem.kind, report.problem.seq) == ("changed", 3)
     assert "未链接到前一事件" in report.problem.message
+
+
+def test_the_key_id_is_part_of_a_keyed_event_and_absent_from_an_unkeyed_one() -> None:
+    assert b"key_id" not in canonical_bytes(_fields())
+    assert b'"key_id":"k2"' in canonical_bytes(_fields(key_id="k2"))
+    key = b"k" * 32
+    assert event_mac(_fields(key_id="k1"), key) != event_mac(_fields(key_id="k2"), key)
+    assert event_mac(_fields(key_id="k1"), key) != event_mac(_fields(key_id="k1"), b"x" * 32)
+
+
+def test_verify_chain_needs_the_key_of_a_keyed_row() -> None:
+    row = {**_fields(key_id="k1"), "id": 1}
+    row["hash"] = event_mac(row, b"k" * 32)
+    assert verify_chain([row], keys={"k1": b"k" * 32}).ok
+    report = verify_chain([row], keys={"k1": b"x" * 32})
+    assert report.problem is not None and report.problem.kind == "changed"
+    report = verify_chain([row], keys={})
+    assert report.problem is not None and "不在配置的密钥中" in report.problem.message
