@@ -84,6 +84,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "jigai.accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body (CSRF reads the form in process_view, after every __call__):
+    # its size, then its characters (see jigai/core/input_guard.py).
+    "jigai.core.input_guard.BodySizeLimitMiddleware",
+    "jigai.core.input_guard.BadCharactersMiddleware",
     "jigai.core.middleware.PermissionRefusedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -222,6 +226,11 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Bodies above these are refused with 413 before they are read (jigai/core/input_guard.py):
+# JSON and form posts; multipart uploads may carry one file of the largest size an attachment
+# slot may be given (a call's slots are configured between 1 MB and this).
+JIGAI_MAX_BODY_BYTES = env_int("JIGAI_MAX_BODY_BYTES", 2 * 1024 * 1024)
+JIGAI_UPLOAD_MAX_MB = env_int("JIGAI_UPLOAD_MAX_MB", 500)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -219,7 +220,7 @@ class AttachmentIn(Schema):
     name: str = Field(..., max_length=100)
     required: bool = True
     allowed_types: list[str] = Field(..., description="pdf、jpg、png、docx、xlsx、zip")
-    max_size_mb: int = Field(..., ge=1, le=500)
+    max_size_mb: int = Field(..., ge=1, le=settings.JIGAI_UPLOAD_MAX_MB)
 
 
 class InstalmentIn(Schema):

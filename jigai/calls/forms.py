@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -278,7 +279,9 @@ class AttachmentForm(BootstrapMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("请至少选择一种文件类型。")},
     )
-    max_size_mb = forms.IntegerField(label=_("大小上限（MB）"), min_value=1, max_value=500)
+    max_size_mb = forms.IntegerField(
+        label=_("大小上限（MB）"), min_value=1, max_value=settings.JIGAI_UPLOAD_MAX_MB
+    )
 
 
 class InstalmentForm(BootstrapMixin, forms.Form):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jigai.calls import defaults
@@ -246,11 +247,12 @@ def _attachment_problems(problems: Problems, attachments: list[AttachmentSpec]) 
                 _("附件“%(name)s”的文件类型 %(types)s 不受支持（可选：%(known)s）。")
                 % {"name": a.name, "types": "、".join(unknown), "known": known},
             )
-        if not 1 <= a.max_size_mb <= 500:
+        if not 1 <= a.max_size_mb <= settings.JIGAI_UPLOAD_MAX_MB:
             _add(
                 problems,
                 "attachments",
-                _("附件“%(name)s”的大小上限须在 1 到 500 MB 之间。") % {"name": a.name},
+                _("附件“%(name)s”的大小上限须在 1 到 %(max)d MB 之间。")
+                % {"name": a.name, "max": settings.JIGAI_UPLOAD_MAX_MB},
             )
 
 
