@@ -9,6 +9,17 @@ import pytest
 from jigai.accounts.choices import Role
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Every test starts with an empty cache: the sign-in throttles count failures per client
+    address there, and the test client's address is always 127.0.0.1."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def role_users(db):
     """One user per role (district roles in 浦东新区 310115), keyed by role value."""

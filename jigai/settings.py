@@ -183,8 +183,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Sign-in throttles (jigai.accounts.throttle): per name and client address, per address, per account.
 JIGAI_LOGIN_MAX_FAILURES = env_int("JIGAI_LOGIN_MAX_FAILURES", 5)
 JIGAI_LOCKOUT_MINUTES = env_int("JIGAI_LOCKOUT_MINUTES", 30)
+JIGAI_LOGIN_IP_MAX_FAILURES = env_int("JIGAI_LOGIN_IP_MAX_FAILURES", 20)
+JIGAI_LOGIN_IP_WINDOW_MINUTES = env_int("JIGAI_LOGIN_IP_WINDOW_MINUTES", 15)
+JIGAI_LOGIN_ACCOUNT_MAX_FAILURES = env_int("JIGAI_LOGIN_ACCOUNT_MAX_FAILURES", 50)
 JIGAI_IDLE_TIMEOUT_MINUTES = env_int("JIGAI_IDLE_TIMEOUT_MINUTES", 30)
 
 # --- Audit trail (jigai.audit): keys and checkpoints outside the database --------------------

@@ -15,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jigai.accounts import throttle
 from jigai.accounts.choices import ADMIN_ROLES, ROLE_ORGANISATION_KINDS, Role
 from jigai.accounts.models import ApiToken, Organisation, User
 from jigai.audit.choices import Outcome
 from jigai.audit.services import audit_record, diff, snapshot
+from jigai.core import context
 from jigai.core.permissions import Decision, deny, has_role, require
 
 TOKEN_PREFIX = "jg_"  # noqa: S105 (a marker, not a secret)
@@ -26,37 +28,84 @@ TOKEN_PREFIX = "jg_"  # noqa: S105 (a marker, not a secret)
 
 # --- Sign-in ----------------------------------------------------------------------------------
 class LoginRefused(Exception):
-    def __init__(self, message: str, *, locked: bool = False) -> None:
+    def __init__(self, message: str, *, throttled: bool = False) -> None:
         super().__init__(message)
         self.message = message
-        self.locked = locked
+        #: the client address is refused for a while (answered with 429), whatever the name
+        self.throttled = throttled
 
 
 def _generic_failure() -> str:
     return _("账号或密码不正确。")
 
 
-def user_login_attempt(*, username: str, password: str, request: Any = None) -> User:
-    """Check a password sign-in and apply the lockout rule.
+def _throttled_message() -> str:
+    return _("本地址登录失败次数过多，请 %(m)d 分钟后再试。") % {"m": settings.JIGAI_LOGIN_IP_WINDOW_MINUTES}
 
-    等保 2.0 (身份鉴别): after ``JIGAI_LOGIN_MAX_FAILURES`` consecutive failures (default 5) the
-    account is locked for ``JIGAI_LOCKOUT_MINUTES`` (default 30). Failures, the lockout and the
-    success are each audited. The message never tells whether the account exists.
+
+def user_login_attempt(*, username: str, password: str, request: Any = None) -> User:
+    """Check a password sign-in and apply the throttles (:mod:`jigai.accounts.throttle`).
+
+    等保 2.0 (身份鉴别, 登录失败处理) without a denial of service or a leak: after
+    ``JIGAI_LOGIN_MAX_FAILURES`` failures (default 5) a name is refused **from that client
+    address** for ``JIGAI_LOCKOUT_MINUTES`` (default 30), so an anonymous client cannot lock the
+    owner out; a client address with ``JIGAI_LOGIN_IP_MAX_FAILURES`` failures over any names is
+    refused for ``JIGAI_LOGIN_IP_WINDOW_MINUTES``; ``JIGAI_LOGIN_ACCOUNT_MAX_FAILURES`` consecutive
+    failures from anywhere lock the account itself. A wrong password, an unknown name and a locked
+    name get the same answer after the same work (the password is always checked); the owner learns
+    of a lock by notification. Every attempt, lock and throttle is audited.
     """
     username = (username or "").strip()
+    ip = context.current().ip_address
+    if throttle.address_blocked(ip):
+        audit_record(
+            actor=None,
+            username=username,
+            action="auth.login",
+            outcome=Outcome.DENIED,
+            message="客户端地址登录失败次数过多，暂停登录",
+        )
+        raise LoginRefused(_throttled_message(), throttled=True)
     user = User.objects.filter(username=username).select_related("organisation").first()
-    if user is not None and user.is_locked:
+    # Always check the password, so that a locked or unknown name costs the same time.
+    authenticated = authenticate(request, username=username, password=password)
+    locked = throttle.pair_locked(username, ip) or (user is not None and user.is_locked)
+    if locked:
         audit_record(
             actor=None,
             username=username,
             action="auth.login",
             obj=user,
             outcome=Outcome.DENIED,
-            message="账户锁定期间尝试登录",
+            message="锁定期间尝试登录",
         )
-        raise LoginRefused(_locked_message(user), locked=True)
-    authenticated = authenticate(request, username=username, password=password)
+        raise LoginRefused(_generic_failure())
     if authenticated is None:
+        _register_failure(user, username, ip)
+        raise LoginRefused(_generic_failure())
+    assert isinstance(authenticated, User)
+    with transaction.atomic():
+        User.objects.filter(pk=authenticated.pk).update(
+            failed_login_count=0, locked_until=None, last_login=timezone.now()
+        )
+        audit_record(actor=authenticated, action="auth.login", obj=authenticated)
+    throttle.clear_pair(username, ip)
+    authenticated.refresh_from_db()
+    return authenticated
+
+
+def _notify_lock(user: User, message: str) -> None:
+    """Tell the owner (in-app and by e-mail): the answer to the client never says so."""
+    from jigai.review.notifications import notify
+
+    notify(users=[user], verb=_("登录锁定"), message=message)
+
+
+def _register_failure(user: User | None, username: str, ip: str | None) -> None:
+    pair_locked_now, address_blocked_now = throttle.register_failure(username, ip)
+    minutes = settings.JIGAI_LOCKOUT_MINUTES
+    address = ip or "-"
+    with transaction.atomic():
         if user is None:
             audit_record(
                 actor=None,
@@ -65,57 +114,64 @@ def user_login_attempt(*, username: str, password: str, request: Any = None) -> 
                 outcome=Outcome.FAILURE,
                 message="账号不存在",
             )
-            raise LoginRefused(_generic_failure())
-        _register_failure(user)
-        user.refresh_from_db(fields=["locked_until", "failed_login_count"])
-        if user.is_locked:
-            raise LoginRefused(_locked_message(user), locked=True)
-        raise LoginRefused(_generic_failure())
-    assert isinstance(authenticated, User)
-    with transaction.atomic():
-        User.objects.filter(pk=authenticated.pk).update(
-            failed_login_count=0, locked_until=None, last_login=timezone.now()
-        )
-        audit_record(actor=authenticated, action="auth.login", obj=authenticated)
-    authenticated.refresh_from_db()
-    return authenticated
-
-
-def _locked_message(user: User) -> str:
-    assert user.locked_until is not None
-    until = timezone.localtime(user.locked_until).strftime("%H:%M")
-    return _("连续登录失败次数过多，账户已锁定至 %(until)s，请稍后再试或联系安全管理员解锁。") % {
-        "until": until
-    }
-
-
-def _register_failure(user: User) -> None:
-    max_failures = settings.JIGAI_LOGIN_MAX_FAILURES
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        locked.failed_login_count += 1
-        update = ["failed_login_count"]
-        audit_record(
-            actor=None,
-            username=user.username,
-            action="auth.login",
-            obj=user,
-            outcome=Outcome.FAILURE,
-            message=f"密码错误（第 {locked.failed_login_count} 次）",
-        )
-        if locked.failed_login_count >= max_failures:
-            locked.locked_until = timezone.now() + timedelta(minutes=settings.JIGAI_LOCKOUT_MINUTES)
-            locked.failed_login_count = 0
-            update.append("locked_until")
+        else:
+            locked = User.objects.select_for_update().get(pk=user.pk)
+            locked.failed_login_count += 1
+            update = ["failed_login_count"]
             audit_record(
                 actor=None,
                 username=user.username,
+                action="auth.login",
+                obj=user,
+                outcome=Outcome.FAILURE,
+                message=f"密码错误（第 {locked.failed_login_count} 次）",
+            )
+            account_max = settings.JIGAI_LOGIN_ACCOUNT_MAX_FAILURES
+            if account_max and locked.failed_login_count >= account_max:
+                locked.locked_until = timezone.now() + timedelta(minutes=minutes)
+                locked.failed_login_count = 0
+                update.append("locked_until")
+                audit_record(
+                    actor=None,
+                    username=user.username,
+                    action="auth.lockout",
+                    obj=user,
+                    message=f"连续 {account_max} 次登录失败，账户锁定 {minutes} 分钟",
+                )
+                _notify_lock(
+                    user,
+                    _("您的账号连续 %(n)d 次登录失败，已锁定 %(m)d 分钟。如非本人操作，请联系安全管理员。")
+                    % {"n": account_max, "m": minutes},
+                )
+            locked.save(update_fields=update)
+        if pair_locked_now:
+            audit_record(
+                actor=None,
+                username=username,
                 action="auth.lockout",
                 obj=user,
-                outcome=Outcome.SUCCESS,
-                message=f"连续 {max_failures} 次登录失败，锁定 {settings.JIGAI_LOCKOUT_MINUTES} 分钟",
+                message=f"地址 {address} 连续 {settings.JIGAI_LOGIN_MAX_FAILURES} 次登录失败，"
+                f"该账号在此地址暂停登录 {minutes} 分钟",
             )
-        locked.save(update_fields=update)
+            if user is not None:
+                _notify_lock(
+                    user,
+                    _(
+                        "您的账号从地址 %(ip)s 连续 %(n)d 次登录失败，该地址已暂停登录 %(m)d 分钟；"
+                        "从其他地址登录不受影响。如非本人操作，请联系安全管理员。"
+                    )
+                    % {"ip": address, "n": settings.JIGAI_LOGIN_MAX_FAILURES, "m": minutes},
+                )
+        if address_blocked_now:
+            audit_record(
+                actor=None,
+                username=username,
+                action="auth.throttle",
+                object_type="client.address",
+                object_repr=address,
+                message=f"地址 {address} 在 {settings.JIGAI_LOGIN_IP_WINDOW_MINUTES} 分钟内 "
+                f"{settings.JIGAI_LOGIN_IP_MAX_FAILURES} 次登录失败，暂停登录",
+            )
 
 
 def user_logout_record(*, user: User, reason: str = "") -> None:
@@ -226,9 +282,19 @@ def user_set_active(*, actor: Any, user: User, active: bool, reason: str = "") -
     return user
 
 
-def user_unlock(*, actor: Any, user: User) -> User:
-    """The security administrator lifts a lockout before it ends by itself."""
-    require(can_unlock_accounts(actor), "user.unlock")
+def user_unlock(*, actor: Any, user: User, break_glass_reason: str = "") -> User:
+    """The security administrator lifts a lockout before it ends by itself: the account's own
+    lock and the name's locks from every client address.
+
+    ``break_glass_reason`` is the server-side emergency path (``manage.py unlock_admin``): it
+    unlocks an administrator — the security administrator included — when no other security
+    administrator can, and is audited as ``user.unlock_break_glass`` with the reason."""
+    if break_glass_reason:
+        if user.role not in ADMIN_ROLES:
+            raise ValidationError(_("应急解锁只用于管理员账户；业务账户由安全管理员解锁。"))
+    else:
+        require(can_unlock_accounts(actor), "user.unlock")
+    throttle.unlock_name(user.username)
     with transaction.atomic():
         before = snapshot(user, ["locked_until", "failed_login_count"])
         user.locked_until = None
@@ -236,9 +302,10 @@ def user_unlock(*, actor: Any, user: User) -> User:
         user.save(update_fields=["locked_until", "failed_login_count"])
         audit_record(
             actor=actor,
-            action="user.unlock",
+            action="user.unlock_break_glass" if break_glass_reason else "user.unlock",
             obj=user,
             changes=diff(before, snapshot(user, ["locked_until", "failed_login_count"])),
+            message=break_glass_reason,
         )
     return user
 

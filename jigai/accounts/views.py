@@ -95,11 +95,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         except services.LoginRefused as refused:
             form.add_error(None, refused.message)
+            status = 429 if refused.throttled else 200
         else:
             login(request, user)
             return redirect(safe_next(request, next_url, home))
+    else:
+        status = 200
     next_value = next_url if safe_next(request, next_url, "") else ""
-    return render(request, "accounts/login.html", {"form": form, "next": next_value})
+    return render(request, "accounts/login.html", {"form": form, "next": next_value}, status=status)
 
 
 @require_POST
