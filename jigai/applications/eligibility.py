@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from jigai.applications import amounts
 from jigai.applications.choices import ApplicationStatus
 from jigai.catalog.choices import CatalogItemKind
+from jigai.core.money import format_wan, format_yuan
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.credit import check_id_number, credit_bar_for
 from jigai.reference.codes import check_project_code
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 
 #: states in which the enterprise may still change the application (and its rules follow the call's)
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
-WAN = Decimal("10000")
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,27 @@ class Totals:
 
 # --- formatting -------------------------------------------------------------------------------
 def wan(amount: Decimal) -> str:
-    """Yuan shown in 万元 with two places and thousands separators: 18500000 → "1,850.00"."""
-    return format((amount / WAN).quantize(Decimal("0.01"), rounding=ROUND_DOWN), ",.2f")
+    """Yuan as a 万元 number for a sentence whose text names the unit: 18500000 → "1,850.00"
+    (``jigai.core.money``: half-up to two places)."""
+    return format_wan(amount, unit=False)
 
 
 def yuan(amount: Decimal) -> str:
-    return format(amount.quantize(Decimal("0.01"), rounding=ROUND_DOWN), ",.2f")
+    """Yuan as a number for a sentence whose text names the unit: 18500000 → "18,500,000.00"."""
+    return format_yuan(amount, unit=False)
+
+
+def wan_apart(amount: Decimal, limit: Decimal) -> tuple[str, str]:
+    """``amount`` and ``limit`` in 万元 with as many places as it takes for two different amounts
+    not to read the same (1,999.9999 万元 is below 2,000.00 万元, and must not show as 2,000.00)."""
+    places = 2
+    while (
+        places < 6
+        and amount != limit
+        and format_wan(amount, places=places) == format_wan(limit, places=places)
+    ):
+        places += 1
+    return format_wan(amount, places=places, unit=False), format_wan(limit, places=places, unit=False)
 
 
 def percent(rate: Decimal) -> str:
@@ -345,7 +360,8 @@ class _Checker:
                 "min_total_investment",
                 label,
                 False,
-                _("总投资 %(t)s 万元，低于本通知要求的 %(m)s 万元。") % {"t": wan(total), "m": wan(minimum)},
+                _("总投资 %(t)s 万元，低于本通知要求的 %(m)s 万元。")
+                % dict(zip(("t", "m"), wan_apart(total, minimum), strict=True)),
             )
         else:
             self.add(

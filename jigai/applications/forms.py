@@ -24,11 +24,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jigai.applications.choices import OtherFundingStatus
-from jigai.applications.eligibility import Totals, compute_totals, wan
+from jigai.applications.eligibility import Totals, compute_totals
 from jigai.applications.models import Application
 from jigai.calls.models import Call, CallRules
 from jigai.catalog.choices import CatalogItemKind
 from jigai.catalog.models import CatalogItem
+from jigai.core.money import format_wan
 from jigai.reference.models import District
 
 MAX_FUNDING_ROWS = 50
@@ -428,7 +429,7 @@ def wan_of(value: Any) -> str:
         amount = parse_amount(value)
     except ValidationError:
         return ""
-    return "" if amount is None else _("%(n)s 万元") % {"n": wan(amount)}
+    return "" if amount is None else format_wan(amount)
 
 
 # --- other public funding ---------------------------------------------------------------------
@@ -519,7 +520,7 @@ def typed_totals(data: Mapping[str, Any], rules: CallRules) -> TypedTotals:
             amount = None
         if amount is not None:
             amounts.append((amount, item.is_fixed_asset))
-        lines.append({"field": name, "wan": "" if amount is None else _("%(n)s 万元") % {"n": wan(amount)}})
+        lines.append({"field": name, "wan": "" if amount is None else format_wan(amount)})
     financing = Decimal("0.00")
     financing_unreadable = []
     form = ApplicationForm.base_fields

@@ -30,11 +30,12 @@ from jigai.accounts.forms import choice_field
 from jigai.applications import exports, selectors, workflow
 from jigai.applications.attachments import TYPE_LABELS
 from jigai.applications.choices import ApplicationStatus
-from jigai.applications.eligibility import eligibility_check, mask_id_number, percent, wan, yuan
+from jigai.applications.eligibility import eligibility_check, mask_id_number, percent
 from jigai.applications.models import Application
 from jigai.calls.choices import CallStatus
 from jigai.calls.models import Call
 from jigai.catalog.models import CatalogItem
+from jigai.core.money import format_wan, format_yuan_wan
 from jigai.core.permissions import Decision, has_role, require
 from jigai.core.scoping import Scope, scope_for
 from jigai.core.templatetags.jigai_ui import localized_name
@@ -221,8 +222,8 @@ def _filter_form(request: HttpRequest) -> ApplicationFilterForm:
 def _decorate(application: Application) -> Application:
     """Display values of a row (in 万元, per cent), computed once here rather than in the template."""
     extra: Any = application
-    extra.total_wan = wan(application.total_investment)
-    extra.requested_wan = wan(application.requested_support)
+    extra.total_wan = format_wan(application.total_investment, unit=False)
+    extra.requested_wan = format_wan(application.requested_support, unit=False)
     extra.share_text = percent(application.fixed_asset_share)
     extra.badge = STATUS_BADGES.get(application.status, REVIEW_BADGE)
     return application
@@ -278,7 +279,7 @@ def application_export(request: HttpRequest) -> HttpResponseBase:
 
 
 def _money(amount: Decimal) -> str:
-    return _("%(w)s 万元（%(y)s 元）") % {"w": wan(amount), "y": yuan(amount)}
+    return format_yuan_wan(amount)
 
 
 def _flags(application: Application, actor: Any) -> list[dict[str, Any]]:
@@ -372,8 +373,8 @@ def application_review(request: HttpRequest, pk: int) -> HttpResponse:
             (_("新增产值"), _money(application.new_output_value)),
             (_("新产品产值"), _money(application.new_product_output_value)),
             (_("新增税收"), _money(application.new_tax)),
-            (_("节能量"), _("%(v)s 吨标准煤") % {"v": yuan(application.energy_saved_tce)}),
-            (_("减排量"), _("%(v)s 吨") % {"v": yuan(application.emissions_reduced_t)}),
+            (_("节能量"), _("%(v)s 吨标准煤") % {"v": f"{application.energy_saved_tce:,}"}),
+            (_("减排量"), _("%(v)s 吨") % {"v": f"{application.emissions_reduced_t:,}"}),
             (_("新增就业"), _("%(v)d 人") % {"v": application.jobs_created}),
         ],
         "other_funding": [

@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from jigai.calls.choices import ATTACHMENT_FILE_TYPES, CallPhase, CallStatus, DistrictShareBase
 from jigai.calls.defaults import SHANGHAI
 from jigai.calls.models import Call, CallAttachmentRequirement, CallDistrictShare, CallRules
-
-TEN_THOUSAND = Decimal("10000")
-HUNDRED_MILLION = Decimal("100000000")
+from jigai.core.money import format_wan
+from jigai.core.text import join_clauses, join_list
 
 
 def plain_number(value: Decimal) -> str:
@@ -25,13 +24,10 @@ def plain_number(value: Decimal) -> str:
 
 
 def wan(yuan: Decimal | None) -> str:
-    """An amount in yuan as 万元: 20000000 → "2000 万元"; 1亿 and more also in 亿元."""
+    """A limit in yuan as 万元 (``jigai.core.money``): 20000000 → "2,000.00 万元"; no limit → 不设上限."""
     if yuan is None:
         return _("不设上限")
-    text = _("%(n)s 万元") % {"n": plain_number(yuan / TEN_THOUSAND)}
-    if yuan >= HUNDRED_MILLION:
-        text += _("（%(n)s 亿元）") % {"n": plain_number(yuan / HUNDRED_MILLION)}
-    return text
+    return format_wan(yuan)
 
 
 def pct(rate: Decimal | None) -> str:
@@ -129,7 +125,7 @@ def rules_lines(rules: CallRules) -> list[tuple[str, str]]:
 
 
 def attachment_text(requirement: CallAttachmentRequirement) -> str:
-    types = "、".join(ATTACHMENT_FILE_TYPES.get(t, t.upper()) for t in requirement.allowed_type_list)
+    types = join_list(ATTACHMENT_FILE_TYPES.get(t, t.upper()) for t in requirement.allowed_type_list)
     return _("%(types)s，单个文件不超过 %(mb)d MB") % {"types": types, "mb": requirement.max_size_mb}
 
 
@@ -143,4 +139,4 @@ def district_share_text(share: CallDistrictShare) -> str:
     if share.cap is not None:
         parts.append(_("最高 %(amount)s") % {"amount": wan(share.cap)})
     parts.append(_("验收后拨付") if share.paid_after_acceptance else _("立项后拨付"))
-    return "，".join(parts)
+    return join_clauses(parts)

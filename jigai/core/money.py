@@ -29,7 +29,9 @@ __all__ = [
     "YUAN_UNIT",
     "as_decimal",
     "format_wan",
+    "format_wan_value",
     "format_yuan",
+    "format_yuan_wan",
     "to_wan",
 ]
 
@@ -95,6 +97,26 @@ def format_wan(amount: MoneyInput, *, places: int = 2, unit: bool = True) -> str
     if value is None:
         return EMPTY
     text = _number(value.scaleb(-4), places)
+    return f"{text} {gettext('万元')}" if unit else text
+
+
+def format_yuan_wan(amount: MoneyInput) -> str:
+    """Both units, for a figure a reader checks against a document in either:
+    ``9726080`` → ``"9,726,080.00 元（972.61 万元）"``
+    (English: ``"9,726,080.00 yuan (972.61 10k yuan)"``)."""
+    value = as_decimal(amount)
+    if value is None:
+        return EMPTY
+    return gettext("%(yuan)s（%(wan)s）") % {"yuan": format_yuan(value), "wan": format_wan(value)}
+
+
+def format_wan_value(amount_wan: MoneyInput, *, places: int = 2, unit: bool = True) -> str:
+    """An amount that is *kept* in 万元 (an enterprise's operating revenue), shown like ``format_wan``
+    shows yuan: ``Decimal("1250.5")`` → ``"1,250.50 万元"``."""
+    value = as_decimal(amount_wan)
+    if value is None:
+        return EMPTY
+    text = _number(value, places)
     return f"{text} {gettext('万元')}" if unit else text
 
 

@@ -132,7 +132,7 @@ def apply_and_submit(page: Any) -> None:
     expect(page.locator("#eligibility .jg-rule[data-passed='false']")).to_have_count(0)
     expect(page.locator("#eligibility")).to_contain_text("全部符合")
     expect(page.locator("#requested-yuan")).to_have_text("2,500,000.00 元")
-    expect(page.locator("#requested-wan")).to_have_text("250.00 万元")
+    expect(page.locator("#requested-wan")).to_have_text("（250.00 万元）")
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#submit-button")

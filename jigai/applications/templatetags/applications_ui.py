@@ -1,4 +1,4 @@
-"""Template helpers of the application pages: amounts in 元 and 万元, the status badge's colour,
+"""Template helpers of the application pages: the status badge's colour, rates in per cent,
 and the 在线申报 button of a call's page (with the reason when the user cannot apply)."""
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
 
 from jigai.accounts.choices import Role
 from jigai.applications import eligibility
@@ -28,22 +27,6 @@ _STATUS_CLASSES: dict[str, str] = {
     S.NOT_APPROVED: "text-bg-danger",
     S.WITHDRAWN: "text-bg-dark",
 }
-
-
-@register.filter
-def wanyuan(value: Decimal | None) -> str:
-    """Yuan as 万元 with two places: 18500000 → "1,850.00 万元"."""
-    if value is None:
-        return "—"
-    return _("%(n)s 万元") % {"n": eligibility.wan(Decimal(value))}
-
-
-@register.filter
-def yuan(value: Decimal | None) -> str:
-    """Yuan with two places and separators: 18500000 → "18,500,000.00 元"."""
-    if value is None:
-        return "—"
-    return _("%(n)s 元") % {"n": eligibility.yuan(Decimal(value))}
 
 
 @register.filter

@@ -1,6 +1,7 @@
 """The eligibility check rule by rule: pass or fail, and the message the enterprise reads."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -289,3 +290,11 @@ def test_the_requested_amount_is_capped(enterprise_user, eligible_draft):
         "10.00% × 符合条件的投入 120,000.00 万元，超过单个项目上限 10,000.00 万元，按上限计："
         "申请支持金额 10,000.00 万元（100,000,000.00 元）。"
     )
+
+
+def test_an_amount_just_below_the_minimum_does_not_read_as_the_minimum():
+    from jigai.applications.eligibility import wan_apart
+
+    assert wan_apart(Decimal("19999999.99"), Decimal("20000000")) == ("1,999.999999", "2,000.000000")
+    assert wan_apart(Decimal("19999000"), Decimal("20000000")) == ("1,999.90", "2,000.00")
+    assert wan_apart(Decimal("20000000"), Decimal("20000000")) == ("2,000.00", "2,000.00")

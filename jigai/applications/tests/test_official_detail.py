@@ -84,12 +84,12 @@ def test_every_section_is_shown_read_only(client, submitted):
     assert "上海市浦东新区金海路 1000 号" in html
     assert "建设数控机床柔性生产线" in html
     # investment lines and totals, in 万元 and yuan
-    assert "设备器具购置" in html and "1,500.00 万元（15,000,000.00 元）" in html
-    assert "2,500.00 万元（25,000,000.00 元）" in html  # total investment
+    assert "设备器具购置" in html and "15,000,000.00 元（1,500.00 万元）" in html
+    assert "25,000,000.00 元（2,500.00 万元）" in html  # total investment
     assert "72.00%" in html  # fixed-asset share
-    assert "250.00 万元（2,500,000.00 元）" in html  # requested support: 10 % of 2,500 万元
+    assert "2,500,000.00 元（250.00 万元）" in html  # requested support: 10 % of 2,500 万元
     # financing, outcomes, prerequisites
-    assert "1,000.00 万元（10,000,000.00 元）" in html  # bank loans
+    assert "10,000,000.00 元（1,000.00 万元）" in html  # bank loans
     assert "45 人" in html
     assert "项目立项（备案）" in html and "沪浦filing〔2026〕12号" in html
     # the project lead's identity number is masked
@@ -172,4 +172,4 @@ def test_amounts_use_decimal_places_exactly(client, submitted):
     Application.objects.filter(pk=submitted.pk).update(requested_support=Decimal("1234567.89"))
     client.force_login(user_for_role(Role.FINANCE_OFFICER))
     html = client.get(review(submitted.pk)).content.decode()
-    assert "123.45 万元（1,234,567.89 元）" in html
+    assert "1,234,567.89 元（123.46 万元）" in html  # 123.456789 万元, half-up to the shown places

@@ -28,7 +28,7 @@ def test_my_list_shows_the_enterprise_applications_in_every_state(
     assert f'data-application="{submitted.pk}"' in html and f'data-application="{draft.pk}"' in html
     assert f'data-application="{foreign.pk}"' not in html
     assert submitted.reference_number in html
-    assert "250.00 万元" in html
+    assert ">250.00</td>" in html  # the column header names the unit (万元)
     assert 'data-status="submitted"' in html and 'data-status="draft"' in html
     assert reverse("applications:edit", kwargs={"pk": draft.pk}) in html
     assert reverse("applications:my_detail", kwargs={"pk": submitted.pk}) in html

@@ -1,5 +1,5 @@
-"""Filters for amounts and rates on the call pages: ``{{ amount|wan }}`` → "2000 万元",
-``{{ rate|pct }}`` → "60%"."""
+"""Filters for rates on the call pages: ``{{ rate|pct }}`` → "60%". Amounts use ``jigai_ui``'s
+``yuan`` and ``wan`` (``jigai.core.money``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ from django import template
 from jigai.calls import display
 
 register = template.Library()
-
-
-@register.filter
-def wan(value: Decimal | None) -> str:
-    return display.wan(value)
 
 
 @register.filter

@@ -48,10 +48,10 @@ def test_the_detail_reads_the_rules_in_plain_chinese(client):
         "2026年1月20日 00:00",
         "2026年2月4日 16:00",
         "2026年2月6日",
-        "不低于 2000 万元",
+        "不低于 2,000.00 万元",
         "固定资产投资占项目总投入的比例须高于60%",
         "不超过核定总投入的 10%",
-        "10000 万元（1 亿元）",
+        "10,000.00 万元",
         "建筑工程、安装工程、设备器具购置、其他费用",
         "项目可行性研究报告",
         "PDF，单个文件不超过 50 MB",
@@ -83,7 +83,9 @@ def test_an_enterprise_sees_its_districts_share(client):
     client.force_login(user_for_role(Role.ENTERPRISE, district_code="310104"))
     html = client.get(f"/calls/{call.pk}/").content.decode()
     assert "jg-my-share" in html
-    expected = "按核定固定资产投资的 8% 给予区级支持，建筑工程计入比例不超过 30%，最高 500 万元，验收后拨付"
+    expected = (
+        "按核定固定资产投资的 8% 给予区级支持，建筑工程计入比例不超过 30%，最高 500.00 万元，验收后拨付"
+    )
     assert f"<strong>徐汇区</strong>：{expected}" in html
 
 

@@ -9,7 +9,7 @@ from django import forms, template
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from jigai.core import money
 
@@ -113,3 +113,28 @@ def wan(amount: Any) -> str:
 def wan_plain(amount: Any) -> str:
     """``{{ amount|wan_plain }}`` → "972.61", for a cell whose column header names the unit."""
     return money.format_wan(amount, unit=False)
+
+
+@register.filter
+def yuan_wan(amount: Any) -> str:
+    """``{{ amount|yuan_wan }}`` → "9,726,080.00 元（972.61 万元）"."""
+    return money.format_yuan_wan(amount)
+
+
+@register.filter
+def wan_value(amount_wan: Any) -> str:
+    """``{{ revenue|wan_value }}`` → "1,250.50 万元" for an amount kept in 万元."""
+    return money.format_wan_value(amount_wan)
+
+
+@register.filter
+def wan_value_plain(amount_wan: Any) -> str:
+    """``{{ revenue|wan_value_plain }}`` → "1,250.50" for an amount kept in 万元, unit in the header."""
+    return money.format_wan_value(amount_wan, unit=False)
+
+
+@register.filter
+def paren(text: Any) -> str:
+    """``{{ amount|wan|paren }}`` → "（972.61 万元）" in Chinese, " (972.61 10k yuan)" in English: the
+    brackets of the language, never full-width ones typed around translated text."""
+    return gettext("（%(text)s）") % {"text": text}

@@ -8,7 +8,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from jigai.core.money import format_wan, format_yuan, to_wan
+from jigai.core.money import format_wan, format_wan_value, format_yuan, format_yuan_wan, to_wan
 
 
 @pytest.mark.parametrize(
@@ -119,3 +119,17 @@ def test_template_filters():
     with translation.override("en"):
         text = template.render(Context({"a": Decimal("-5"), "b": ""}))
     assert text == "-5.00 yuan|-5.00|0.00 10k yuan|0.00|—"
+
+
+def test_both_units():
+    assert format_yuan_wan(Decimal("9726080")) == "9,726,080.00 元（972.61 万元）"
+    assert format_yuan_wan(None) == "—"
+    with translation.override("en"):
+        assert format_yuan_wan(Decimal("9726080")) == "9,726,080.00 yuan (972.61 10k yuan)"
+
+
+def test_amount_kept_in_wan():
+    assert format_wan_value(Decimal("1250.5")) == "1,250.50 万元"
+    assert format_wan_value(Decimal("100000"), unit=False) == "100,000.00"
+    assert format_wan_value(Decimal("0.005")) == "0.01 万元"
+    assert format_wan_value(None) == "—"

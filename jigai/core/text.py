@@ -1,0 +1,25 @@
+"""Joining words and clauses the way the active language does.
+
+Chinese lists a series with the enumeration comma "、" and runs clauses together with "，"; English
+uses ", " for both. Code that builds a sentence from parts joins them here rather than typing a
+full-width mark that then shows on English pages. The separators are translatable strings (with a
+context, so that no other "、" in the catalogue shares their translation)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import pgettext
+
+__all__ = ["join_clauses", "join_list"]
+
+
+def join_list(items: Iterable[Any]) -> str:
+    """``["甲", "乙", "丙"]`` → "甲、乙、丙" in Chinese, "甲, 乙, 丙" in English."""
+    return pgettext("list separator", "、").join(str(item) for item in items)
+
+
+def join_clauses(clauses: Iterable[Any]) -> str:
+    """Clauses of one sentence: "按…支持，最高 500 万元，验收后拨付" / "…, up to …, paid after …"."""
+    return pgettext("clause separator", "，").join(str(clause) for clause in clauses)
