@@ -8,6 +8,10 @@ from django.utils import timezone
 
 from jigai.accounts.choices import DISTRICT_ROLES, MUNICIPAL_ROLES, OrganisationKind, Role
 
+# Roles whose business scope is one district: the district bureau's officer and head, and the
+# district finance bureau's officer (who sees and pays its district's share only).
+_DISTRICT_SCOPED_ROLES = DISTRICT_ROLES | {Role.DISTRICT_FINANCE_OFFICER}
+
 
 class Organisation(models.Model):
     """Any body that takes part: an enterprise, a district bureau, a commission, an expert's employer."""
@@ -47,6 +51,15 @@ class Organisation(models.Model):
                 condition=~models.Q(kind="district_bureau") | models.Q(district__isnull=False),
                 name="district_bureau_has_district",
             ),
+            models.UniqueConstraint(
+                fields=["district"],
+                condition=models.Q(kind="district_finance_bureau"),
+                name="one_finance_bureau_per_district",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="district_finance_bureau") | models.Q(district__isnull=False),
+                name="district_finance_bureau_has_district",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -85,8 +98,8 @@ class User(AbstractUser):
 
     @property
     def district_id(self) -> str | None:
-        """The district a district officer or head works for, else None."""
-        if self.role in DISTRICT_ROLES and self.organisation is not None:
+        """The district a district officer, head or district finance officer works for, else None."""
+        if self.role in _DISTRICT_SCOPED_ROLES and self.organisation is not None:
             return self.organisation.district_id
         return None
 

@@ -7,7 +7,8 @@ rows to the owning enterprise organisation and to the district. ``visible_to(use
 role                          rows
 ============================  ==========================================================
 enterprise                    rows of the user's own organisation
-district officer / head       rows in the user's district (属地原则)
+district officer / head,      rows in the user's district (属地原则)
+district finance officer
 municipal, finance, NDRC,     every row (NDRC and supervisors read only: writes are
 supervisor                    refused by the permission checks, not by the scope)
 expert                        rows assigned to the expert (``scope_expert_q``), else none
@@ -43,6 +44,7 @@ ROLE_SCOPES: dict[str, Scope] = {
     Role.MUNICIPAL_OFFICER: Scope.ALL,
     Role.MUNICIPAL_HEAD: Scope.ALL,
     Role.FINANCE_OFFICER: Scope.ALL,
+    Role.DISTRICT_FINANCE_OFFICER: Scope.DISTRICT,
     Role.NDRC_VIEWER: Scope.ALL,
     Role.SUPERVISOR: Scope.ALL,
     Role.EXPERT: Scope.ASSIGNED,

@@ -41,6 +41,14 @@ def district_officer_username(district_code: str) -> str:
     return f"district_{DISTRICT_ABBREVIATIONS[district_code]}"
 
 
+def district_finance_username(district_code: str) -> str:
+    return f"district_{DISTRICT_ABBREVIATIONS[district_code]}_finance"
+
+
+#: the second district with a district finance officer in the demo (闵行区), beside Pudong
+SECOND_FINANCE_DISTRICT = "310112"
+
+
 def district_head_username(district_code: str) -> str:
     return f"district_{DISTRICT_ABBREVIATIONS[district_code]}_head"
 
@@ -75,6 +83,12 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("municipal", Role.MUNICIPAL_OFFICER, "市经信委经办人", "Municipal commission officer"),
     DemoAccount("municipal_head", Role.MUNICIPAL_HEAD, "市经信委负责人", "Municipal commission head"),
     DemoAccount("finance", Role.FINANCE_OFFICER, "市财政局经办人", "Municipal finance bureau officer"),
+    DemoAccount(
+        district_finance_username(DEMO_DISTRICT),
+        Role.DISTRICT_FINANCE_OFFICER,
+        "区财政局经办人（浦东新区财政局）",
+        "District finance bureau officer (Pudong)",
+    ),
     DemoAccount("ndrc", Role.NDRC_VIEWER, "市发展改革委（只读）", "Municipal NDRC (read only)"),
     DemoAccount(
         "expert_demo",

@@ -26,6 +26,8 @@ from jigai.demo import vocabulary as words
 from jigai.demo.accounts import (
     DEMO_ACCOUNTS_BY_ROLE,
     DEMO_DISTRICT,
+    SECOND_FINANCE_DISTRICT,
+    district_finance_username,
     district_head_username,
     district_officer_username,
 )
@@ -51,6 +53,10 @@ NDRC = "ndrc"
 
 def bureau_key(district_code: str) -> str:
     return f"bureau:{district_code}"
+
+
+def finance_bureau_key(district_code: str) -> str:
+    return f"finance_bureau:{district_code}"
 
 
 def institution_key(index: int) -> str:
@@ -199,6 +205,17 @@ class DemoGenerator:
             (institution_key(i), name, OrganisationKind.INSTITUTION, None, "12")
             for i, name in enumerate(words.INSTITUTIONS)
         ]
+        # Last, so that the codes drawn for the organisations above stay what they were.
+        wanted += [
+            (
+                finance_bureau_key(code),
+                f"{DISTRICT_NAMES[code]}财政局",
+                OrganisationKind.DISTRICT_FINANCE_BUREAU,
+                code,
+                "11",
+            )
+            for code, _name, _en in DISTRICTS
+        ]
         taken: set[str] = set()
         specs = [
             OrganisationSpec(
@@ -278,6 +295,7 @@ class DemoGenerator:
             Role.DISTRICT_OFFICER: bureau_key(DEMO_DISTRICT),
             Role.DISTRICT_HEAD: bureau_key(DEMO_DISTRICT),
             Role.FINANCE_OFFICER: FINANCE,
+            Role.DISTRICT_FINANCE_OFFICER: finance_bureau_key(DEMO_DISTRICT),
             Role.NDRC_VIEWER: NDRC,
             Role.EXPERT: institution_key(0),
         }
@@ -294,6 +312,13 @@ class DemoGenerator:
                 people.append(person(district_head_username(code), Role.DISTRICT_HEAD, bureau_key(code)))
         people.append(person("municipal_2", Role.MUNICIPAL_OFFICER, COMMISSION))
         people.append(person("finance_2", Role.FINANCE_OFFICER, FINANCE))
+        people.append(
+            person(
+                district_finance_username(SECOND_FINANCE_DISTRICT),
+                Role.DISTRICT_FINANCE_OFFICER,
+                finance_bureau_key(SECOND_FINANCE_DISTRICT),
+            )
+        )
         at_enterprises = min(EXPERTS_AT_ENTERPRISES, max(0, enterprise_count - 1))
         for n in range(1, EXPERT_COUNT):
             if n <= at_enterprises:

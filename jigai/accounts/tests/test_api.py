@@ -239,7 +239,8 @@ def test_organisation_list_filters_within_the_scope(client, role_users, other_di
     client.force_login(role_users[Role.DISTRICT_OFFICER])
     body = client.get("/api/v1/organisations").json()
     assert {o["district"]["code"] for o in body["items"]} == {"310115"}
-    assert body["count"] == len(body["items"]) == 2  # the bureau and the enterprise of role_users
+    # the bureau, the district finance bureau and the enterprise of role_users
+    assert body["count"] == len(body["items"]) == 3
     enterprises = client.get("/api/v1/organisations?kind=enterprise").json()["items"]
     assert [o["id"] for o in enterprises] == [role_users[Role.ENTERPRISE].organisation_id]
     assert client.get("/api/v1/organisations?district=310104").json()["count"] == 0

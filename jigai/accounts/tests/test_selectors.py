@@ -51,6 +51,7 @@ def test_sysadmin_and_city_wide_roles_see_every_organisation(world, role):
 def test_district_roles_see_the_organisations_of_their_district(world, role):
     expected = {
         district_bureau("310115").pk,
+        world[Role.DISTRICT_FINANCE_OFFICER].organisation_id,  # 浦东新区财政局
         world[Role.ENTERPRISE].organisation_id,
         world["pudong_enterprise"].organisation_id,
     }
@@ -81,7 +82,10 @@ def test_organisation_list_filters(world):
     assert ids(organisation_list(actor=actor, q=enterprise.credit_code.lower())) == {
         enterprise.organisation_id
     }
-    assert ids(organisation_list(actor=actor, q="财政")) == {world[Role.FINANCE_OFFICER].organisation_id}
+    assert ids(organisation_list(actor=actor, q="财政")) == {
+        world[Role.FINANCE_OFFICER].organisation_id,
+        world[Role.DISTRICT_FINANCE_OFFICER].organisation_id,
+    }
     # Filters never widen the scope.
     assert ids(organisation_list(actor=world[Role.DISTRICT_OFFICER], district="310104")) == set()
 

@@ -102,9 +102,9 @@ def test_user_list_paginates_with_total(client, role_users):
     UserFactory.create_batch(25, role=Role.EXPERT, organisation=role_users[Role.EXPERT].organisation)
     client.force_login(role_users[Role.SYSADMIN])
     html = _html(client.get(USERS))
-    assert "共 37 条，当前第 1–20 条" in html
+    assert "共 38 条，当前第 1–20 条" in html
     html = _html(client.get(USERS, {"page": 2}))
-    assert "共 37 条，当前第 21–37 条" in html
+    assert "共 38 条，当前第 21–38 条" in html
 
 
 @pytest.mark.django_db

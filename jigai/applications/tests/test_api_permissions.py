@@ -33,6 +33,8 @@ READERS = frozenset(
         Role.MUNICIPAL_OFFICER,
         Role.MUNICIPAL_HEAD,
         Role.FINANCE_OFFICER,
+        # the district finance bureau reads the projects of its own district (it pays their share)
+        Role.DISTRICT_FINANCE_OFFICER,
         Role.NDRC_VIEWER,
         Role.SUPERVISOR,
     }

@@ -40,6 +40,14 @@ def district_bureau(code: str = "310115") -> Organisation:
     return org
 
 
+def district_finance_bureau(code: str = "310115") -> Organisation:
+    d = district(code)
+    org, _ = Organisation.objects.get_or_create(
+        kind=OrganisationKind.DISTRICT_FINANCE_BUREAU, district=d, defaults={"name": f"{d.name}财政局"}
+    )
+    return org
+
+
 def singleton_org(kind: str, name: str) -> Organisation:
     org, _ = Organisation.objects.get_or_create(kind=kind, name=name)
     return org
@@ -100,6 +108,8 @@ def user_for_role(
         org = (enterprise or EnterpriseFactory.create(district_code=district_code)).organisation
     elif role in (Role.DISTRICT_OFFICER, Role.DISTRICT_HEAD):
         org = district_bureau(district_code)
+    elif role == Role.DISTRICT_FINANCE_OFFICER:
+        org = district_finance_bureau(district_code)
     elif role == Role.FINANCE_OFFICER:
         org = singleton_org(OrganisationKind.FINANCE_BUREAU, "上海市财政局")
     elif role == Role.NDRC_VIEWER:

@@ -69,7 +69,13 @@ ENDPOINTS = [
     Endpoint(
         "GET",
         "/api/v1/enterprises/{enterprise_id}",
-        allowed={Role.ENTERPRISE, Role.DISTRICT_OFFICER, Role.DISTRICT_HEAD, *CITY_WIDE},
+        allowed={
+            Role.ENTERPRISE,
+            Role.DISTRICT_OFFICER,
+            Role.DISTRICT_HEAD,
+            Role.DISTRICT_FINANCE_OFFICER,
+            *CITY_WIDE,
+        },
         setup=_enterprise_in_scope,
         denied_status=(404,),
     ),

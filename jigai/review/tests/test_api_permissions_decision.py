@@ -42,6 +42,7 @@ NOTICE_READERS = frozenset(
         Role.DISTRICT_HEAD,
         *MUNICIPAL,
         Role.FINANCE_OFFICER,
+        Role.DISTRICT_FINANCE_OFFICER,
         Role.NDRC_VIEWER,
         Role.SUPERVISOR,
     }

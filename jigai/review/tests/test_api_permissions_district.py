@@ -34,11 +34,13 @@ READERS = frozenset(
         Role.MUNICIPAL_OFFICER,
         Role.MUNICIPAL_HEAD,
         Role.FINANCE_OFFICER,
+        # the district finance bureau reads the projects of its own district (it pays their share)
+        Role.DISTRICT_FINANCE_OFFICER,
         Role.NDRC_VIEWER,
         Role.SUPERVISOR,
     }
 )
-DOCUMENT_READERS = READERS - {Role.ENTERPRISE}
+DOCUMENT_READERS = READERS - {Role.ENTERPRISE, Role.DISTRICT_FINANCE_OFFICER}
 _numbers = count(1)
 
 
