@@ -11,12 +11,11 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from jigai.applications import attachments, exports, selectors, services, workflow
 from jigai.applications.choices import ApplicationStatus
@@ -32,6 +31,8 @@ from jigai.calls.choices import CallStatus
 from jigai.calls.models import Call
 from jigai.core.api_auth import api_user
 from jigai.core.api_errors import django_validation_details, error_body
+from jigai.core.api_lists import PageQuery, page_response, paged
+from jigai.core.choices import choice_label
 from jigai.core.permissions import require
 
 router = Router(tags=["applications"])
@@ -100,7 +101,7 @@ class ApplicationListItem(Schema):
 
     @staticmethod
     def resolve_status_label(obj: Application) -> str:
-        return str(obj.get_status_display())
+        return choice_label(obj, "status")
 
 
 class InvestmentLineOut(Schema):
@@ -276,12 +277,13 @@ def application_create(request: HttpRequest, payload: CreateIn) -> Status[_Detai
     return Status(201, _detail(application.pk, actor))
 
 
-@router.get("", response=list[ApplicationListItem], summary="申报列表（按用户可见范围；可筛选、搜索、排序）")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
-def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -> Any:
+@router.get("", response=paged(ApplicationListItem), summary="申报列表（按用户可见范围；可筛选、搜索、排序）")
+def application_list(
+    request: HttpRequest, filters: Query[ApplicationFilters], page: Query[PageQuery]
+) -> HttpResponse:
     actor = api_user(request)
     require(selectors.can_read_applications(actor), "application.list")
-    return selectors.application_list(
+    queryset = selectors.application_list(
         actor=actor,
         call=filters.call,
         status=filters.status,
@@ -293,6 +295,7 @@ def application_list(request: HttpRequest, filters: Query[ApplicationFilters]) -
         q=filters.q,
         sort=filters.sort,
     )
+    return page_response(request, queryset, page, ApplicationListItem, max_limit=MAX_PAGE)
 
 
 class ExportFilters(ApplicationFilters):

@@ -18,15 +18,16 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import Throttled
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from jigai.accounts.choices import Role
 from jigai.core.api_auth import api_user
+from jigai.core.api_lists import PageQuery, page_response, paged
+from jigai.core.choices import choice_label
 from jigai.core.permissions import has_role, require
 from jigai.enterprises import selectors, services, throttle
 from jigai.enterprises.choices import EnterpriseStatus, SpecialisedStatus
@@ -59,11 +60,11 @@ class EnterpriseOut(Schema):
 
     @staticmethod
     def resolve_size_label(obj: Enterprise) -> str:
-        return str(obj.get_size_display())
+        return choice_label(obj, "size")
 
     @staticmethod
     def resolve_status_label(obj: Enterprise) -> str:
-        return str(obj.get_status_display())
+        return choice_label(obj, "status")
 
 
 class CreditBarOut(Schema):
@@ -245,10 +246,11 @@ def enterprise_me_user_add(request: HttpRequest, payload: EnterpriseUserIn) -> S
     return Status(201, user)
 
 
-@router.get("", response=list[EnterpriseOut], summary="企业（按用户可见范围，按名称排序）")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
-def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> Any:
-    return selectors.enterprise_list(
+@router.get("", response=paged(EnterpriseOut), summary="企业（按用户可见范围，按名称排序）")
+def enterprise_list(
+    request: HttpRequest, filters: Query[EnterpriseFilters], page: Query[PageQuery]
+) -> HttpResponse:
+    queryset = selectors.enterprise_list(
         actor=api_user(request),
         district=filters.district,
         industry=filters.industry,
@@ -256,6 +258,7 @@ def enterprise_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> 
         status=filters.status,
         q=filters.q,
     )
+    return page_response(request, queryset, page, EnterpriseOut, max_limit=MAX_PAGE)
 
 
 @router.get("/{enterprise_id}", response=EnterpriseDetailOut, summary="企业详情")
