@@ -165,6 +165,11 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jigai@sheitc.sh.gov.cn")
 # The platform's public address, for absolute links in e-mails.
 JIGAI_SITE_URL = os.environ.get("JIGAI_SITE_URL", "http://127.0.0.1:8000")
+# The TrueType font embedded (as a subset) in every PDF (jigai/core/pdf.py); make install puts it here.
+JIGAI_PDF_FONT = os.environ.get(
+    "JIGAI_PDF_FONT",
+    str(BASE_DIR / "node_modules/@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf"),
+)
 
 # --- Authentication and session security (等保 2.0 三级) ------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -3,8 +3,8 @@
 Generated on demand from the stored decision (nothing is kept on disk): the commission's header,
 the notice number, the enterprise and project, the approved investment and support in 元 and 万元
 with the support in Chinese capital numerals (大写), the instalment plan of the rules the
-application was submitted under, and the date of approval. The text uses reportlab's built-in CID
-font STSong-Light (no font file to ship); the numbers are set in Helvetica.
+application was submitted under, and the date of approval. The page, the styles and the embedded
+font (a subset of Noto Serif SC) come from :mod:`jigai.core.pdf`, as for every PDF of the platform.
 
 Who may have it: whoever may see the application (the enterprise its own, the district its
 district's, the commission and other city-wide readers), once the list it is on is approved and it
@@ -14,7 +14,6 @@ was not removed; anyone else gets 404.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -22,14 +21,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from jigai.applications.amounts import FEN
@@ -38,9 +31,9 @@ from jigai.applications.models import Application
 from jigai.applications.selectors import application_scope
 from jigai.audit.services import audit_record
 from jigai.calls.models import CallInstalment
+from jigai.core.pdf import RED, grid_table, render, styles
 from jigai.review.choices import ProposedListStatus
 
-FONT = "STSong-Light"
 COMMISSION = "上海市经济和信息化委员会"
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ("", "拾", "佰", "仟")
@@ -161,51 +154,13 @@ def notice_pdf_for(*, actor: Any, pk: int) -> tuple[bytes, str]:
 
 
 # --- rendering --------------------------------------------------------------------------------
-def _styles() -> dict[str, ParagraphStyle]:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    base = ParagraphStyle("body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK")
-    return {
-        "header": ParagraphStyle(
-            "header",
-            parent=base,
-            fontSize=22,
-            leading=30,
-            alignment=TA_CENTER,
-            textColor=colors.HexColor("#b30000"),
-        ),
-        "title": ParagraphStyle("title", parent=base, fontSize=17, leading=26, alignment=TA_CENTER),
-        "number": ParagraphStyle("number", parent=base, fontSize=11, alignment=TA_CENTER),
-        "body": ParagraphStyle("body2", parent=base, firstLineIndent=24),
-        "plain": base,
-        "cell": ParagraphStyle("cell", parent=base, fontSize=10.5, leading=15),
-        "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
-    }
-
-
-def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    table = Table(rows, colWidths=widths)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f2f2f2")),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
-    return table
-
-
 def render_notice(application: Application) -> bytes:
     """The notice of ``application`` (approved, with its decision and list loaded) as PDF bytes."""
     decision = application.decision
     proposed_list = decision.proposed_list
     assert proposed_list is not None and decision.approved_support is not None
-    styles = _styles()
-    cell = styles["cell"]
+    style = styles()
+    cell = style["cell"]
     number = notice_number(application)
     support = decision.approved_support
     investment = decision.approved_investment or Decimal("0")
@@ -215,29 +170,13 @@ def render_notice(application: Application) -> bytes:
     starts = proposed_list.publicity_starts_on
     ends = timezone.localdate(proposed_list.publicity_ends_at) if proposed_list.publicity_ends_at else None
 
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=f"项目支持决定书 {number}",
-        subject=number,
-        author=COMMISSION,
-        keywords=[number, application.reference_number or ""],
-        creator="Jigai",
-    )
     story: list[Any] = [
-        Paragraph(COMMISSION, styles["header"]),
-        HRFlowable(
-            width="100%", thickness=1.5, color=colors.HexColor("#b30000"), spaceBefore=4, spaceAfter=10
-        ),
-        Paragraph("上海市重点技术改造专项资金项目立项通知（项目支持决定书）", styles["title"]),
-        Paragraph(f"编号：{number}", styles["number"]),
+        Paragraph(COMMISSION, style["header"]),
+        HRFlowable(width="100%", thickness=1.5, color=RED, spaceBefore=4, spaceAfter=10),
+        Paragraph("上海市重点技术改造专项资金项目立项通知（项目支持决定书）", style["title"]),
+        Paragraph(f"编号：{number}", style["number"]),
         Spacer(1, 10),
-        Paragraph(f"{application.enterprise.name}：", styles["plain"]),
+        Paragraph(f"{application.enterprise.name}：", style["plain"]),
         Paragraph(
             f"你单位申报的“{application.name}”项目（申报编号 {application.reference_number}"
             + (f"，投资项目代码 {application.project_code}" if application.project_code else "")
@@ -248,11 +187,11 @@ def render_notice(application: Application) -> bytes:
                 else "及社会公示"
             )
             + "，决定予以立项，给予上海市重点技术改造专项资金支持。有关事项通知如下：",
-            styles["body"],
+            style["body"],
         ),
         Spacer(1, 6),
-        Paragraph("一、核定金额", styles["plain"]),
-        _table(
+        Paragraph("一、核定金额", style["plain"]),
+        grid_table(
             [
                 [Paragraph("申报单位", cell), Paragraph(application.enterprise.name, cell)],
                 [Paragraph("项目名称", cell), Paragraph(application.name, cell)],
@@ -271,7 +210,7 @@ def render_notice(application: Application) -> bytes:
             [35 * mm, 125 * mm],
         ),
         Spacer(1, 8),
-        Paragraph("二、资金拨付计划", styles["plain"]),
+        Paragraph("二、资金拨付计划", style["plain"]),
     ]
     plan = instalment_plan(support, list(application.rules.instalments.all()))
     if plan:
@@ -285,21 +224,26 @@ def render_notice(application: Application) -> bytes:
                     Paragraph(yuan(amount), cell),
                 ]
             )
-        story.append(_table(rows, [25 * mm, 65 * mm, 25 * mm, 45 * mm]))
+        story.append(grid_table(rows, [25 * mm, 65 * mm, 25 * mm, 45 * mm]))
     else:
-        story.append(Paragraph("按本批次申报通知的规定拨付。", styles["body"]))
+        story.append(Paragraph("按本批次申报通知的规定拨付。", style["body"]))
     story += [
         Spacer(1, 8),
-        Paragraph("三、有关要求", styles["plain"]),
+        Paragraph("三、有关要求", style["plain"]),
         Paragraph(
             "请按照申报内容和核定的投资规模组织实施，专款专用；建设期内按要求报送项目进展；"
             "项目变更须事先申请；项目完成后及时申请验收，余款根据验收结果及专项审计核定的实际投入拨付，"
             "且不超过本通知核定的支持金额。",
-            styles["body"],
+            style["body"],
         ),
         Spacer(1, 24),
-        Paragraph(COMMISSION, styles["right"]),
-        Paragraph(chinese_date(approved_on), styles["right"]),
+        Paragraph(COMMISSION, style["right"]),
+        Paragraph(chinese_date(approved_on), style["right"]),
     ]
-    document.build(story)
-    return buffer.getvalue()
+    return render(
+        story,
+        title=f"项目支持决定书 {number}",
+        subject=number,
+        author=COMMISSION,
+        keywords=[number, application.reference_number or ""],
+    )

@@ -12,6 +12,7 @@ from jigai.accounts.choices import Role
 from jigai.audit.models import AuditEvent
 from jigai.calls.models import CallInstalment
 from jigai.core.testing.factories import user_for_role
+from jigai.core.testing.pdf import pdf_fonts, pdf_text
 from jigai.review.pdf import instalment_plan, notice_number, rmb_capital
 from jigai.review.publicity import proposed_list_approve
 from jigai.review.tests.factories_decision import close_publicity, head, in_publicity
@@ -79,6 +80,11 @@ def test_the_enterprise_downloads_its_notice(client, approved):
     assert notice_number(application).encode() in content
     assert re.search(rb"/Subject \(" + re.escape(notice_number(application).encode()), content)
     assert AuditEvent.objects.filter(action="review.notice_download", object_id=str(application.pk)).exists()
+    # Every font is an embedded subset (jigai/core/pdf.py), and the text reads back when poppler is here.
+    assert pdf_fonts(content) and all(font.embedded_as == "FontFile2" for font in pdf_fonts(content))
+    text = pdf_text(content)
+    if text is not None:
+        assert application.enterprise.name in "".join(text.split())
     # …and on the page too
     page = client.get(f"/review/decision/applications/{application.pk}/notice.pdf")
     assert page.status_code == 200 and page.content.startswith(b"%PDF")
