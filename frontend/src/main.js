@@ -36,8 +36,40 @@ document.addEventListener("click", async (event) => {
   }
 });
 
-// <form data-confirm="…"> asks before submitting (deactivate an account, revoke a token).
+// <form data-confirm="…"> (or its submit button <button data-confirm="…">) asks before submitting
+// (deactivate an account, revoke a token, hand an application in).
 document.addEventListener("submit", (event) => {
-  const message = event.target.dataset?.confirm;
+  const message = event.submitter?.dataset?.confirm ?? event.target.dataset?.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
+});
+
+// <form data-warn-unsaved="…">: once something is typed, leaving the page without submitting the
+// form asks first (the browser shows its own wording), and an element [data-dirty-text] inside
+// the form changes to that text. Submitting the form (saving, or saving and handing in) clears it.
+const dirtyForms = new Set();
+function markDirty(event) {
+  const target = event.target;
+  const form = target instanceof HTMLFormElement ? target : (target.form ?? target.closest?.("form"));
+  if (!form || !("warnUnsaved" in form.dataset) || dirtyForms.has(form)) return;
+  dirtyForms.add(form);
+  form.querySelectorAll("[data-dirty-text]").forEach((note) => {
+    note.textContent = note.dataset.dirtyText;
+    note.classList.add("text-warning-emphasis", "fw-semibold");
+  });
+}
+// A form shown again after a refused save (data-unsaved) holds typed edits that are not saved yet.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-warn-unsaved][data-unsaved]").forEach((form) => {
+    markDirty({ target: form });
+  });
+});
+document.addEventListener("input", markDirty);
+document.addEventListener("change", markDirty);
+document.addEventListener("submit", (event) => {
+  if (!event.defaultPrevented) dirtyForms.delete(event.target);
+});
+window.addEventListener("beforeunload", (event) => {
+  if (dirtyForms.size === 0) return;
+  event.preventDefault();
+  event.returnValue = [...dirtyForms][0].dataset.warnUnsaved || "";
 });

@@ -238,21 +238,25 @@ def _posted_lock_version(request: HttpRequest) -> int | None:
         return None
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The draft, every section in one form saved by 保存草稿 (optimistic locking on lock_version).
+#: a hidden field of the edit page's form: a POST that carries it carries the whole draft as typed
+DRAFT_MARKER = "draft_form"
+
+
+class _SaveRefused(Exception):
+    """The posted draft was not saved; ``response`` is the edit page showing why, with what was typed."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__("draft not saved")
+        self.response = response
+
+
+def _save_posted_draft(request: HttpRequest, application: Application) -> Application:
+    """Save the draft posted by the edit page through :func:`services.application_save_draft`
+    (optimistic locking on the posted ``lock_version``); returns the saved application.
 
     A refused save — a field that is not well-formed, a code the call does not know, or a version
-    saved elsewhere meanwhile — shows the page again with everything that was typed and saves
-    nothing."""
-    application = _mine(request, pk, "application.save_draft")
-    if application.status not in EDITABLE_STATUSES:
-        return redirect("applications:my_detail", pk=application.pk)
-    require(services.can_edit_application(request.user, application), "application.save_draft")
-    if request.method == "GET":
-        return _edit_page(request, application)
-
+    saved elsewhere meanwhile — raises :class:`_SaveRefused` with the page shown again with
+    everything that was typed and the messages; nothing is saved."""
     rules = _rules(application)
     form = ApplicationForm(request.POST, application=application, rules=rules)
     funding = funding_formset(request.POST, application)
@@ -260,38 +264,55 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The version the page was loaded at is posted back: a stale page keeps the old one, so
     # saving it again is refused again instead of overwriting the newer draft.
     lock_version = _posted_lock_version(request)
-    context: dict[str, Any] = {}
+    stale = False
     forms_valid = form.is_valid()
     funding_valid = funding.is_valid()
     if forms_valid and funding_valid:
         draft = form.draft_input(funding)
         try:
             data = draft_parse(draft.raw)
-            services.application_save_draft(
+            return services.application_save_draft(
                 actor=request.user,
                 application=application,
                 data=data,
                 expected_lock_version=-1 if lock_version is None else lock_version,
             )
         except services.StaleDraft:
-            context["stale"] = True
+            stale = True
         except ValidationError as exc:
             page_errors = form.add_service_errors(exc, funding, draft.origin)
-        else:
-            messages.success(request, _("草稿已保存。"))
-            return redirect("applications:edit", pk=application.pk)
     page_errors.extend(str(e) for e in funding.non_form_errors())
-    return _edit_page(
-        request,
-        application,
-        form=form,
-        funding=funding,
-        status=409 if context.get("stale") else 422,
-        page_errors=page_errors,
-        not_saved=True,
-        lock_version=application.lock_version if lock_version is None else lock_version,
-        **context,
+    raise _SaveRefused(
+        _edit_page(
+            request,
+            application,
+            form=form,
+            funding=funding,
+            status=409 if stale else 422,
+            page_errors=page_errors,
+            not_saved=True,
+            stale=stale,
+            lock_version=application.lock_version if lock_version is None else lock_version,
+        )
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The draft, every section in one form saved by 保存草稿 (see :func:`_save_posted_draft`)."""
+    application = _mine(request, pk, "application.save_draft")
+    if application.status not in EDITABLE_STATUSES:
+        return redirect("applications:my_detail", pk=application.pk)
+    require(services.can_edit_application(request.user, application), "application.save_draft")
+    if request.method == "GET":
+        return _edit_page(request, application)
+    try:
+        _save_posted_draft(request, application)
+    except _SaveRefused as refused:
+        return refused.response
+    messages.success(request, _("草稿已保存。"))
+    return redirect("applications:edit", pk=application.pk)
 
 
 @login_required
@@ -323,11 +344,26 @@ def eligibility(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Submit the draft as saved; a refusal lists every failing rule (or the duplicate) and
-    changes nothing."""
+    """Hand the draft in. From the edit page (the button submits the whole form) what is typed is
+    saved first, through the same service as 保存草稿 with its optimistic lock: a refused save shows
+    the page again with what was typed and its messages and submits nothing. Then the saved draft
+    is submitted; a refusal lists every failing rule (or the duplicate) and changes its status in
+    nothing (the typed edits stay saved, and the page says so).
+
+    A POST without the form (the API's clients, an old page) submits the draft as saved, and only
+    if it is still the version the page showed."""
     application = _mine(request, pk, "application.submit")
     lock_version = _posted_lock_version(request)
-    if lock_version is not None and lock_version != application.lock_version:
+    saved = False
+    if DRAFT_MARKER in request.POST and application.status in EDITABLE_STATUSES:
+        require(services.can_edit_application(request.user, application), "application.submit")
+        try:
+            application = _save_posted_draft(request, application)
+        except _SaveRefused as refused:
+            return refused.response
+        application = selectors.application_get(actor=request.user, pk=application.pk)
+        saved = True
+    elif lock_version is not None and lock_version != application.lock_version:
         return _edit_or_detail(request, application, submit_errors=[str(services.STALE_MESSAGE)], status=409)
     submit_transition = _submit_transition(application, request.user)
     try:
@@ -337,9 +373,13 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             submitted = services.application_submit(actor=request.user, application=application)
     except NotEligible as exc:
         errors = [f"{r.label}：{r.message}" for r in exc.failed]
-        return _edit_or_detail(request, application, submit_summary=exc.summary, submit_errors=errors)
+        return _edit_or_detail(
+            request, application, submit_summary=exc.summary, submit_errors=errors, saved_not_submitted=saved
+        )
     except ValidationError as exc:
-        return _edit_or_detail(request, application, submit_errors=list(exc.messages))
+        return _edit_or_detail(
+            request, application, submit_errors=list(exc.messages), saved_not_submitted=saved
+        )
     messages.success(
         request,
         _("申报已提交，申报编号 %(ref)s，状态：%(s)s。请等待所在区经济主管部门审核。")

@@ -8,12 +8,14 @@ Needs the open call of the demo data (``setup_demo``); without one the tests are
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from jigai.enterprises.credit import id_number_check_char
@@ -70,6 +72,23 @@ def test_enterprise_applies_online_and_gets_a_reference_number(page, login):
 def apply_and_submit(page: Any) -> None:
     """As a signed-in user of a confirmed Pudong enterprise: apply to the open call, fill every
     section, upload each required attachment, submit, and see the reference number."""
+    fill_an_eligible_application(page)
+    submit_and_confirm(page)
+    expect(page.locator("#reference-number")).to_have_text(re.compile(r"^JG\d{4}-310115-\d{5}$"))
+    expect(page.locator(".jg-application-summary .jg-status")).to_have_text("已提交")
+    expect(page.locator("#history")).to_contain_text("已提交")
+
+
+def submit_and_confirm(page: Any) -> None:
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#submit-button")
+    page.wait_for_load_state("networkidle")
+    expect(page).to_have_url(re.compile(r"/applications/mine/\d+/$"))
+
+
+def fill_an_eligible_application(page: Any) -> None:
+    """Start an application, fill and save every section, upload the required files: every rule
+    passes and 提交申报 is enabled."""
     start_application(page)
     today = shanghai_today()
 
@@ -134,13 +153,40 @@ def apply_and_submit(page: Any) -> None:
     expect(page.locator("#requested-yuan")).to_have_text("2,500,000.00 元")
     expect(page.locator("#requested-wan")).to_have_text("（250.00 万元）")
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click("#submit-button")
-    page.wait_for_load_state("networkidle")
-    expect(page).to_have_url(re.compile(r"/applications/mine/\d+/$"))
-    expect(page.locator("#reference-number")).to_have_text(re.compile(r"^JG\d{4}-310115-\d{5}$"))
+
+def test_a_figure_changed_and_not_saved_is_saved_by_submit_and_leaving_warns(page, login):
+    """Change a figure, do not press 保存草稿: leaving the page asks first, and 提交申报 hands in the
+    figure on the form, not the one saved before."""
+    login(ENTERPRISE)
+    fill_an_eligible_application(page)
+    expect(page.locator("#dirty-note")).not_to_contain_text("尚未保存")
+
+    # 1,800 万 → 2,000 万 of equipment, financed by own funds: 2,700 万 in all
+    fill_investment(page, "20000000", "7000000")
+    page.fill("#id_own_funds", "17000000")
+    expect(page.locator("#dirty-note")).to_contain_text("尚未保存")
+    expect(page.locator("#total-investment")).to_contain_text("2,700.00 万元")
+
+    # leaving asks first; staying keeps the typed figure
+    dialogs: list[str] = []
+
+    def stay(dialog: Any) -> None:
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    edit_url = page.url
+    # the navigation refused in the dialog never completes
+    with contextlib.suppress(PlaywrightError):
+        page.goto("/applications/mine/", timeout=3000)
+    assert dialogs == ["beforeunload"]
+    assert page.url == edit_url
+    expect(page.locator("#id_own_funds")).to_have_value("17000000")
+
+    submit_and_confirm(page)
     expect(page.locator(".jg-application-summary .jg-status")).to_have_text("已提交")
-    expect(page.locator("#history")).to_contain_text("已提交")
+    expect(page.locator("#requested-yuan")).to_have_text("2,700,000.00 元")
+    expect(page.locator("#section-investment")).to_contain_text("20,000,000.00")
 
 
 def test_a_bad_amount_is_refused_beside_the_field_and_keeps_what_was_typed(page, login):
@@ -165,6 +211,8 @@ def test_a_bad_amount_is_refused_beside_the_field_and_keeps_what_was_typed(page,
     expect(page.locator("tr[data-fixed='false'] input").first).to_have_value("7000000")
     expect(page.locator("#id_own_funds")).to_have_value("7000000")
 
-    # nothing was saved: the list still shows the draft unnamed
+    # nothing was saved: leaving asks first (the typed edits are still unsaved); the list still
+    # shows the draft unnamed
+    page.once("dialog", lambda dialog: dialog.accept())
     page.goto("/applications/mine/")
     expect(page.locator("table.jg-my-applications")).not_to_contain_text("金额填错的项目")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
@@ -32,7 +34,7 @@ def test_the_panel_lists_each_rule_and_disables_submit_with_the_reason(client, e
         assert escape(r.message) in html
     assert 'id="submit-button" disabled' in html
     assert f"还有 {len(failed)} 项条件不满足" in html
-    assert 'id="submit-form"' not in html
+    assert 'formaction="' + url("submit", draft) + '"' not in html
 
 
 def test_a_refused_submit_shows_each_failing_rule_and_changes_nothing(client, enterprise_user, draft):
@@ -59,7 +61,9 @@ def test_an_eligible_draft_is_submitted_and_shows_its_reference_number(
     html = client.get(url("edit", eligible_draft)).content.decode()
     assert 'data-passed="false"' not in html
     assert 'id="requested-yuan">2,500,000.00 元' in html and "250.00 万元" in html
-    assert 'id="submit-form"' in html and "data-confirm=" in html
+    # the button hands in the draft form itself: what is typed is saved first
+    assert 'form="draft-form" formaction="' + url("submit", eligible_draft) + '"' in html
+    assert "data-confirm=" in html and 'name="draft_form" value="1"' in html
 
     response = client.post(url("submit", eligible_draft), {"lock_version": eligible_draft.lock_version})
     assert response.status_code == 302 and response["Location"] == url("my_detail", eligible_draft)
@@ -93,6 +97,75 @@ def test_submitting_a_page_older_than_the_saved_draft_is_refused(client, enterpr
     assert str(services.STALE_MESSAGE) in response.content.decode()
     eligible_draft.refresh_from_db()
     assert eligible_draft.status == ApplicationStatus.DRAFT
+
+
+def test_submit_saves_the_typed_figures_first(client, enterprise_user, eligible_draft):
+    """An enterprise changes a figure, does not press 保存草稿 and presses 提交申报: the
+    application goes in with the figure on the form."""
+    from jigai.applications.tests.test_pages_edit import page_data, save_events
+
+    client.force_login(enterprise_user)
+    data = page_data(
+        eligible_draft,
+        draft_form="1",
+        project_code=eligible_draft.project_code,
+        start_date=eligible_draft.start_date.isoformat(),
+        end_date=eligible_draft.end_date.isoformat(),
+        line__equipment="16000000",
+        own_funds="16000000",
+    )
+    response = client.post(url("submit", eligible_draft), data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    eligible_draft.refresh_from_db()
+    assert eligible_draft.status == ApplicationStatus.SUBMITTED
+    assert eligible_draft.investment_lines.get(item_code="equipment").amount == Decimal("16000000.00")
+    assert eligible_draft.total_investment == Decimal("26000000.00")
+    assert eligible_draft.requested_support == Decimal("2600000.00")
+    assert save_events(eligible_draft) == 2  # the fixture's save and the one before submitting
+
+
+def test_submit_with_a_bad_figure_submits_nothing_and_keeps_what_was_typed(
+    client, enterprise_user, eligible_draft
+):
+    from jigai.applications.tests.test_pages_edit import page_data, save_events
+
+    client.force_login(enterprise_user)
+    data = page_data(eligible_draft, draft_form="1", own_funds="-5", name="刚改的名称")
+    response = client.post(url("submit", eligible_draft), data)
+
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'id="save-errors"' in html and "不能为负数" in html
+    assert 'name="own_funds" value="-5"' in html and 'value="刚改的名称"' in html
+    eligible_draft.refresh_from_db()
+    assert eligible_draft.status == ApplicationStatus.DRAFT and eligible_draft.reference_number is None
+    assert eligible_draft.name != "刚改的名称"
+    assert save_events(eligible_draft) == 1
+
+
+def test_submit_from_a_stale_page_saves_nothing_and_submits_nothing(client, enterprise_user, eligible_draft):
+    from jigai.applications.tests.test_pages_edit import page_data
+
+    client.force_login(enterprise_user)
+    data = page_data(eligible_draft, draft_form="1", lock_version=str(eligible_draft.lock_version - 1))
+    response = client.post(url("submit", eligible_draft), data)
+    assert response.status_code == 409
+    assert 'id="stale-alert"' in response.content.decode()
+    eligible_draft.refresh_from_db()
+    assert eligible_draft.status == ApplicationStatus.DRAFT
+
+
+def test_a_saved_but_ineligible_submission_says_the_edits_were_saved(client, enterprise_user, draft):
+    from jigai.applications.tests.test_pages_edit import page_data
+
+    client.force_login(enterprise_user)
+    response = client.post(url("submit", draft), page_data(draft, draft_form="1"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "本页的修改已保存，但未能提交。" in html
+    draft.refresh_from_db()
+    assert draft.status == ApplicationStatus.DRAFT and draft.name == "高端数控机床智能工厂技术改造项目"
 
 
 def test_eligibility_partial_for_htmx(client, enterprise_user, eligible_draft):
@@ -170,7 +243,7 @@ def test_a_returned_application_shows_what_to_correct_and_is_resubmitted(
     client.force_login(enterprise_user)
     html = client.get(url("edit", submitted)).content.decode()
     assert "设备清单与合同金额不一致" in html and "投资明细" in html
-    assert "修改后重新提交" in html and 'id="submit-form"' in html
+    assert "修改后重新提交" in html and 'formaction="' + url("submit", submitted) + '"' in html
 
     response = client.post(url("submit", submitted), {"lock_version": submitted.lock_version})
     assert response.status_code == 302
