@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -29,6 +29,7 @@ from jigai.applications.models import Application
 from jigai.calls.models import Call, CallRules
 from jigai.catalog.choices import CatalogItemKind
 from jigai.catalog.models import CatalogItem
+from jigai.core.forms import DecimalAmountField, PlatformMessages, parse_decimal, platform_messages
 from jigai.core.money import format_wan
 from jigai.reference.models import District
 
@@ -36,16 +37,16 @@ MAX_FUNDING_ROWS = 50
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d"]
 
 #: the form's fields per section, in page order (the investment lines and prerequisites are added
-#: per the call's rules)
+#: per the call's rules; :meth:`ApplicationForm.page_order` puts them all in the page's order)
 BASIC_FIELDS = (
     "name",
     "project_code",
+    "direction",
     "site_district",
     "site_address",
     "in_planned_block",
     "start_date",
     "end_date",
-    "direction",
     "summary",
     "project_lead_name",
     "project_lead_id_number",
@@ -63,38 +64,10 @@ OUTCOME_FIELDS = (
 
 # --- amounts ----------------------------------------------------------------------------------
 def parse_amount(raw: Any, *, unit: Any = None, whole_digits: int = 14) -> Decimal | None:
-    """A typed amount as a Decimal (None when empty): "1,500,000.5" → 1500000.5.
-
-    Refuses, with a Chinese message that quotes what was typed, anything that is not a plain
-    non-negative number with at most two decimal places."""
-    unit = unit or gettext_lazy("元")
-    if raw is None:
-        return None
-    if isinstance(raw, Decimal):
-        text = format(raw, "f")
-    else:
-        text = str(raw).strip()
-    text = "".join(c for c in text if c not in ",，  ")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise ValidationError(
-            _("“%(v)s”不是数字，请只填写数字（单位：%(u)s），如 1500000 或 1500000.50。")
-            % {"v": str(raw).strip()[:30], "u": unit},
-            code="invalid",
-        )
-    if value < 0:
-        raise ValidationError(_("不能为负数。"), code="min_value")
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -2:
-        raise ValidationError(_("最多保留两位小数。"), code="max_decimal_places")
-    if abs(value) >= Decimal(10) ** whole_digits:
-        raise ValidationError(_("数值过大。"), code="max_digits")
-    return value
+    """A typed amount as a Decimal (None when empty): "1,500,000.5" → 1500000.5; the platform's
+    one reading of a typed number (:func:`jigai.core.forms.parse_decimal`): a plain non-negative
+    number with at most two decimal places, "1e5" is not one."""
+    return parse_decimal(raw, unit=unit or gettext_lazy("元"), places=2, whole_digits=whole_digits)
 
 
 def plain(value: Decimal | int | None) -> str:
@@ -106,28 +79,17 @@ def plain(value: Decimal | int | None) -> str:
     return str(value)
 
 
-class MoneyField(forms.CharField):
+class MoneyField(DecimalAmountField):
     """An amount in yuan (or another unit, e.g. tce) as typed; cleans to a Decimal or None."""
 
     def __init__(self, *, unit: Any = None, whole_digits: int = 14, **kwargs: Any) -> None:
-        self.unit = unit or gettext_lazy("元")
-        self.whole_digits = whole_digits
         kwargs.setdefault("required", False)
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(
-                attrs={
-                    "inputmode": "decimal",
-                    "autocomplete": "off",
-                    "maxlength": "30",
-                    "class": "form-control text-end jg-amount",
-                }
-            ),
+        super().__init__(
+            unit=unit or gettext_lazy("元"),
+            whole_digits=whole_digits,
+            attrs={"class": "form-control text-end jg-amount"},
+            **kwargs,
         )
-        super().__init__(**kwargs)
-
-    def to_python(self, value: Any) -> Any:
-        return parse_amount(super().to_python(value), unit=self.unit, whole_digits=self.whole_digits)
 
 
 def _date_field(label: Any) -> forms.DateField:
@@ -209,7 +171,7 @@ class DraftInput:
     origin: dict[str, Any] = field(default_factory=dict)
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(PlatformMessages, forms.Form):
     """Every section of a draft except the attachments (see the module docs)."""
 
     name = forms.CharField(label=gettext_lazy("项目名称"), max_length=200, required=False)
@@ -295,6 +257,24 @@ class ApplicationForm(forms.Form):
             self.fields[prerequisite_field(code, "date")] = _date_field(
                 _("%(n)s日期") % {"n": prerequisite.name}
             )
+        # the fields (and so the error summary) in the order the page shows them
+        self.order_fields(self.page_order())
+        for bound_field in self.fields.values():
+            platform_messages(bound_field)
+
+    def page_order(self) -> list[str]:
+        """Every field name in the order of the page's sections."""
+        return [
+            *BASIC_FIELDS,
+            *(line_field(item.code) for item in self.items),
+            *FINANCING_FIELDS,
+            *OUTCOME_FIELDS,
+            *(
+                prerequisite_field(p.code, part)
+                for p in self.required_prerequisites
+                for part in ("done", "number", "date")
+            ),
+        ]
 
     # --- what the template shows ---
     def section(self, names: Iterable[str]) -> list[forms.BoundField]:
@@ -433,7 +413,7 @@ def wan_of(value: Any) -> str:
 
 
 # --- other public funding ---------------------------------------------------------------------
-class FundingForm(forms.Form):
+class FundingForm(PlatformMessages, forms.Form):
     """One row of other public funding for the same project; a row left blank is ignored."""
 
     programme = forms.CharField(label=gettext_lazy("资金名称"), max_length=200, required=False)
@@ -538,7 +518,7 @@ def typed_totals(data: Mapping[str, Any], rules: CallRules) -> TypedTotals:
 
 
 # --- withdraw ---------------------------------------------------------------------------------
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlatformMessages, forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("撤回原因"),
         max_length=500,

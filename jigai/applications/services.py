@@ -165,6 +165,13 @@ def _resolve(application: Application, rules: CallRules, data: ApplicationDraft)
             if value is None and name not in ("in_planned_block", "start_date", "end_date"):
                 value = 0 if name == "jobs_created" else Decimal("0.00")
             values[name] = value
+    start = values["start_date"] if "start_date" in values else application.start_date
+    end = values["end_date"] if "end_date" in values else application.end_date
+    if start and end and end < start:
+        errors["end_date"] = _("建设完成日期 %(e)s 早于建设开始日期 %(s)s。") % {
+            "e": end.isoformat(),
+            "s": start.isoformat(),
+        }
     if "project_code" in given:
         code = normalise_code(data.project_code)
         if len(code) > Application._meta.get_field("project_code").max_length:  # type: ignore[operator]
@@ -266,11 +273,11 @@ def application_save_draft(
 ) -> Application:
     """Save what the enterprise typed, complete or not (a draft need not be eligible).
 
-    Only the shape is refused (by :class:`ApplicationDraft`) and codes that are not the call's
-    (investment items, prerequisites, catalog direction, district), each on its own field; then
-    nothing is saved. Lists that are given replace the old ones. The totals, the fixed-asset share
-    and the requested support (rules.md §3: rate × eligible input, capped, rounded down to the fen)
-    are recomputed under the call's current rules.
+    Only the shape is refused (by :class:`ApplicationDraft`), codes that are not the call's
+    (investment items, prerequisites, catalog direction, district) and a completion date before the
+    start date, each on its own field; then nothing is saved. Lists that are given replace the old
+    ones. The totals, the fixed-asset share and the requested support (rules.md §3: rate × eligible
+    input, capped, rounded down to the fen) are recomputed under the call's current rules.
 
     Optimistic locking: ``expected_lock_version`` is the version the user loaded; if the draft was
     saved since (another window, a colleague), the save is refused with :data:`STALE_MESSAGE` and

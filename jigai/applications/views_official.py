@@ -35,6 +35,7 @@ from jigai.applications.models import Application
 from jigai.calls.choices import CallStatus
 from jigai.calls.models import Call
 from jigai.catalog.models import CatalogItem
+from jigai.core.forms import DecimalAmountField, PlatformMessages
 from jigai.core.money import format_wan, format_yuan_wan
 from jigai.core.permissions import Decision, has_role, require
 from jigai.core.scoping import Scope, scope_for
@@ -123,28 +124,30 @@ def _direction_choices(call_ids: list[int]) -> list[tuple[Any, Any]]:
     return [("", _("全部方向")), *groups.values()]
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(PlatformMessages, forms.Form):
     """The filters of the officials' list; the amounts are typed in 万元 (the selector takes yuan)."""
 
-    q = forms.CharField(label=gettext_lazy("项目、企业名称或信用代码"), required=False, max_length=100)
+    q = forms.CharField(
+        label=gettext_lazy("申报编号、项目或企业名称、信用代码"), required=False, max_length=100
+    )
     call = forms.TypedChoiceField(label=gettext_lazy("申报通知"), required=False, coerce=int)
     status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
     district = forms.ChoiceField(label=gettext_lazy("所属区"), required=False)
     industry = forms.ChoiceField(label=gettext_lazy("所属行业"), required=False)
     direction = forms.TypedChoiceField(label=gettext_lazy("支持方向"), required=False, coerce=int)
-    min_wan = forms.DecimalField(
+    min_wan = DecimalAmountField(
         label=gettext_lazy("申请支持金额不低于（万元）"),
         required=False,
-        min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=6,
+        unit=gettext_lazy("万元"),
+        places=6,
+        whole_digits=8,
     )
-    max_wan = forms.DecimalField(
+    max_wan = DecimalAmountField(
         label=gettext_lazy("申请支持金额不高于（万元）"),
         required=False,
-        min_value=Decimal(0),
-        max_digits=14,
-        decimal_places=6,
+        unit=gettext_lazy("万元"),
+        places=6,
+        whole_digits=8,
     )
     duplicates = forms.ChoiceField(
         label=gettext_lazy("疑似重复"),

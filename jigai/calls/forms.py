@@ -26,46 +26,35 @@ from jigai.catalog.choices import CatalogStatus
 from jigai.catalog.forms import BootstrapMixin
 from jigai.catalog.models import CatalogVersion
 from jigai.catalog.selectors import catalog_directions
+from jigai.core.forms import DecimalAmountField
 
 WAN = Decimal("10000")
 HUNDRED = Decimal("100")
 
 
-def _wan_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
+def _wan_field(label: Any, *, required: bool = True, help_text: Any = "") -> DecimalAmountField:
+    """An amount in 万元 (up to six decimals: to the fen), not negative."""
+    return DecimalAmountField(
         label=label,
         required=required,
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=6,
+        unit=_("万元"),
+        places=6,
+        whole_digits=8,
         help_text=help_text,
-        error_messages={
-            "required": _("此项为必填项。"),
-            "invalid": _("请输入数字（万元）。"),
-            "min_value": _("金额不能为负数。"),
-            "max_decimal_places": _("最多保留六位小数（万元）。"),
-            "max_digits": _("金额过大。"),
-            "max_whole_digits": _("金额过大。"),
-        },
-        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+        error_messages={"required": _("此项为必填项。")},
     )
 
 
-def _pct_field(label: Any, *, required: bool = True, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
+def _pct_field(label: Any, *, required: bool = True, help_text: Any = "") -> DecimalAmountField:
+    """A share in per cent (two decimals), not negative; the services check the range."""
+    return DecimalAmountField(
         label=label,
         required=required,
-        max_digits=6,
-        decimal_places=2,
+        unit="%",
+        places=2,
+        whole_digits=4,
         help_text=help_text,
-        error_messages={
-            "required": _("此项为必填项。"),
-            "invalid": _("请输入百分数（0–100）。"),
-            "max_decimal_places": _("百分数最多两位小数。"),
-            "max_digits": _("请输入 0–100 之间的数。"),
-            "max_whole_digits": _("请输入 0–100 之间的数。"),
-        },
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        error_messages={"required": _("此项为必填项。")},
     )
 
 

@@ -11,15 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from jigai.catalog.choices import CatalogItemKind, SixIzations
 from jigai.catalog.excel import MAX_FILE_BYTES
 from jigai.catalog.models import CatalogVersion
+from jigai.core.forms import PlatformMessages
 from jigai.reference.models import Industry
 
 START_EMPTY = "empty"
 START_DEFAULTS = "defaults"
 
 
-class BootstrapMixin:
+class BootstrapMixin(PlatformMessages):
     """Bootstrap 5 classes on the widgets, and ``is-invalid`` on fields with errors (the pages
-    render fields with ``catalog/_field.html``)."""
+    render fields with ``catalog/_field.html``); the platform's wording for stock errors."""
 
     fields: dict[str, forms.Field]
 

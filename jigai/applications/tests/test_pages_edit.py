@@ -242,3 +242,68 @@ def test_a_submitted_application_opens_read_only(client, enterprise_user, submit
     client.post(edit_url(submitted), page_data(submitted, name="改名"))
     submitted.refresh_from_db()
     assert submitted.lock_version == before and submitted.name != "改名"
+
+
+def test_messages_are_the_platforms_and_the_summary_follows_the_page(client, enterprise_user, draft):
+    """No stock Django wording beside the platform's; a negative amount is negative, not "not a
+    number"; "1e5" is not a number; the summary lists the errors in the page's order."""
+    client.force_login(enterprise_user)
+    data = page_data(
+        draft,
+        name="名" * 201,
+        line__software="1e5",
+        own_funds="-15000000",
+        jobs_created="-3",
+        **{"prereq__filing__date": "明天"},
+    )
+    response = client.post(edit_url(draft), data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "确保" not in html and "Ensure" not in html
+    assert "“1e5”不是数字" in html
+    summary = html[html.index('id="save-errors"') :]
+    summary = summary[: summary.index("</ul>")]
+    positions = [
+        summary.index(f'href="#{field_id}"')
+        for field_id in (
+            "id_name",
+            "id_line__software",
+            "id_own_funds",
+            "id_jobs_created",
+            "id_prereq__filing__date",
+        )
+    ]
+    assert positions == sorted(positions)
+    assert "自有资金</a>：不能为负数。" in summary
+    assert "新增就业</a>：不能为负数。" in summary
+    assert "最多 200 个字符（现有 201 个）。" in summary
+    draft.refresh_from_db()
+    assert draft.lock_version == 0
+
+
+def test_an_end_date_before_the_start_date_is_refused_beside_it(client, enterprise_user, draft):
+    client.force_login(enterprise_user)
+    response = client.post(edit_url(draft), page_data(draft, start_date="2026-06-01", end_date="2026-05-31"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "建设完成日期 2026-05-31 早于建设开始日期 2026-06-01。" in html
+    assert 'href="#id_end_date"' in html
+    draft.refresh_from_db()
+    assert draft.lock_version == 0 and draft.end_date is None
+
+
+def test_the_service_compares_a_new_end_date_with_the_saved_start(enterprise_user, draft):
+    from django.core.exceptions import ValidationError
+
+    from jigai.applications.drafts import draft_parse
+
+    saved = save(enterprise_user, draft, valid_draft())
+    assert saved.start_date is not None
+    with pytest.raises(ValidationError) as caught:
+        services.application_save_draft(
+            actor=enterprise_user,
+            application=saved,
+            data=draft_parse({"end_date": "2000-01-01"}),
+            expected_lock_version=saved.lock_version,
+        )
+    assert "end_date" in caught.value.message_dict

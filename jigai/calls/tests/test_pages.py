@@ -252,3 +252,19 @@ def test_the_rules_page_shows_amounts_in_wan_and_rates_in_per_cent(client):
         ("district_shares-0-rate", "8"),
     ]:
         assert f'name="{field}" value="{value}"' in html, field
+
+
+def test_amounts_on_the_rules_page_are_read_as_the_platform_reads_numbers(client):
+    """A negative amount is negative (not "not a number"), "1e5" is not a number, no stock wording."""
+    call = draft_call()
+    client.force_login(municipal_user())
+    data = _rules_post(client, f"/calls/{call.pk}/rules/")
+    data["min_total_investment"] = "-5"
+    data["cap_per_project"] = "1e5"
+    response = client.post(f"/calls/{call.pk}/rules/", data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "不能为负数。" in html
+    assert "“1e5”不是数字" in html
+    assert "确保" not in html
+    assert CallRules.objects.get(pk=call.rules.pk).min_total_investment != Decimal("-50000")
