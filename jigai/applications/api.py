@@ -235,7 +235,9 @@ class ApplicationFilters(Schema):
     direction: int | None = Field(None, description="支持方向（目录条目 ID，领域含其下方向）")
     amount_min: Decimal | None = Field(None, ge=0, description="申请支持金额下限（元）")
     amount_max: Decimal | None = Field(None, ge=0, description="申请支持金额上限（元）")
-    q: str | None = Field(None, max_length=100, description="项目名称或企业名称包含；或统一社会信用代码")
+    q: str | None = Field(
+        None, max_length=100, description="申报编号（全部或部分）、项目名称或企业名称包含；或统一社会信用代码"
+    )
     sort: SortKey = Field("-submitted_at", description="排序字段，前加 - 为降序")
 
 

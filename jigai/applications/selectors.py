@@ -84,8 +84,9 @@ def application_list(
 
     ``industry`` is a division code (``34``) or a section letter (``C``) of the enterprise's
     industry; ``direction`` a catalog item id (a field matches its directions too); the amount range
-    applies to the requested support (yuan); ``q`` matches the project or enterprise name, or is the
-    enterprise's credit code exactly.
+    applies to the requested support (yuan); ``q`` matches the project or enterprise name or the
+    reference number (``JG2026-310115-00012``, whole or any part of it), or is the enterprise's
+    credit code exactly.
     """
     qs = application_scope(actor).select_related(
         "call", "enterprise", "enterprise__industry", "district", "direction"
@@ -114,6 +115,8 @@ def application_list(
             Q(name__contains=text)
             | Q(enterprise__name__contains=text)
             | Q(enterprise__credit_code=normalise_code(text))
+            # the number printed on the ranking and the publicity list, whole or in part
+            | Q(reference_number__contains=text.upper())
         )
     return qs.order_by(*_ordering(sort, with_drafts=getattr(actor, "role", None) == Role.ENTERPRISE))
 

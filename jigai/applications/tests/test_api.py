@@ -274,6 +274,10 @@ def test_list_filters_search_and_sort(client, open_call):
     assert ids(q="磨削") == [small.pk]
     assert ids(q="浦江精密") == [small.pk]
     assert ids(q=xuhui_enterprise.credit_code.lower()) == [big.pk]
+    assert big.reference_number and small.reference_number
+    assert ids(q=big.reference_number) == [big.pk]
+    assert ids(q=small.reference_number[-12:]) == [small.pk]  # "310115-00001"
+    assert ids(q=small.reference_number.lower()[:13]) == [small.pk]
     assert ids(status="withdrawn") == []
     assert ids(call=open_call.pk, sort="submitted_at") == [small.pk, big.pk]
     bad = client.get(BASE, {"sort": "password"})

@@ -205,6 +205,13 @@ def test_filters_search_and_sort(client, rows, open_call, pudong, xuhui):
     assert get_ids(client, q="徐汇芯片") == [other]
     assert get_ids(client, q=xuhui.credit_code.lower()) == [other]
     assert set(get_ids(client, q=pudong.credit_code)) == {small, big, withdrawn}
+    # the reference number (printed on the ranking and the publicity list), whole or in part
+    number = rows["xuhui"].reference_number
+    assert number and number.startswith("JG2026-310104-")
+    assert get_ids(client, q=number) == [other]
+    assert get_ids(client, q=f" {number[-5:]} ") == [other]
+    assert get_ids(client, q=number.lower()[:13]) == [other]
+    assert set(get_ids(client, q="JG2026-310115")) == {small, big, withdrawn}
 
 
 def test_the_amount_range_is_in_wan_yuan(client, rows):
@@ -288,7 +295,7 @@ def test_the_page_takes_as_many_queries_for_30_rows_as_for_3(client, open_call, 
 
     def queries() -> tuple[int, list[int]]:
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(LIST, {"status": "submitted", "sort": "-requested_support"})
+            response = client.get(LIST, {"status": "submitted", "sort": "-requested_support", "q": "JG2026"})
         assert response.status_code == 200
         return len(captured), listed_ids(response.content.decode())
 
