@@ -4,8 +4,12 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 #: session key telling the login page that the last session ended by the idle timeout (minutes)
 IDLE_LOGOUT_SESSION_KEY = "jigai_idle_logout_minutes"
@@ -36,4 +40,32 @@ class IdleTimeoutMiddleware:
                 request.session[IDLE_LOGOUT_SESSION_KEY] = settings.JIGAI_IDLE_TIMEOUT_MINUTES
             elif last is None or now - float(last) > _TOUCH_EVERY_SECONDS:
                 request.session["last_activity"] = now
+        return self.get_response(request)
+
+
+class PasswordExpiryMiddleware:
+    """A signed-in user whose password is older than ``JIGAI_PASSWORD_MAX_AGE_DAYS`` must change it
+    first: pages redirect to the password change page, the API (with a browser session) answers
+    403 ``{"code": "password_expired"}``. Personal API tokens are a separate credential and keep
+    working (they expire by themselves)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "password_expired", False):
+            change = reverse("accounts:password_change")
+            allowed = (change, reverse("accounts:logout"), reverse("accounts:login"), "/i18n/", "/static/")
+            if not request.path.startswith(allowed):
+                message = _("您的密码已超过 %(d)d 天未修改，请先修改密码。") % {
+                    "d": settings.JIGAI_PASSWORD_MAX_AGE_DAYS
+                }
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"code": "password_expired", "message": message, "details": {"change_url": change}},
+                        status=403,
+                    )
+                messages.warning(request, message)
+                return redirect(f"{change}?next={request.get_full_path()}")
         return self.get_response(request)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -93,6 +96,20 @@ class User(AbstractUser):
         return self.display_name or self.username
 
     @property
+    def password_expires_at(self) -> datetime | None:
+        """When the password must be changed (``JIGAI_PASSWORD_MAX_AGE_DAYS``; None: never)."""
+        days = settings.JIGAI_PASSWORD_MAX_AGE_DAYS
+        since = self.password_changed_at or self.date_joined
+        if not days or since is None:
+            return None
+        return since + timedelta(days=days)
+
+    @property
+    def password_expired(self) -> bool:
+        expires = self.password_expires_at
+        return expires is not None and expires <= timezone.now()
+
+    @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
 
@@ -132,3 +149,21 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's past passwords, so that the last few cannot be used again."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField("密码哈希", max_length=128)
+    created_at = models.DateTimeField("设置时间", default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"

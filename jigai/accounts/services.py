@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from jigai.accounts import throttle
 from jigai.accounts.choices import ADMIN_ROLES, ROLE_ORGANISATION_KINDS, Role
-from jigai.accounts.models import ApiToken, Organisation, User
+from jigai.accounts.models import ApiToken, Organisation, PasswordHistory, User
 from jigai.audit.choices import Outcome
 from jigai.audit.services import audit_record, diff, snapshot
 from jigai.core import context
@@ -251,6 +251,7 @@ def user_create(
         candidate.set_password(password)
         candidate.password_changed_at = timezone.now()
         candidate.save()
+        _remember_password(candidate)
         audit_record(
             actor=actor,
             action="user.create",
@@ -310,6 +311,16 @@ def user_unlock(*, actor: Any, user: User, break_glass_reason: str = "") -> User
     return user
 
 
+def _remember_password(user: User) -> None:
+    """Keep the new password's hash for the reuse rule, and only as many as the rule needs."""
+    PasswordHistory.objects.create(
+        user=user, password=user.password, created_at=user.password_changed_at or timezone.now()
+    )
+    keep = max(settings.JIGAI_PASSWORD_HISTORY, 1)
+    old = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+    PasswordHistory.objects.filter(pk__in=list(old)).delete()
+
+
 def user_change_password(*, actor: User, old_password: str, new_password: str) -> User:
     if not actor.check_password(old_password):
         raise ValidationError({"old_password": _("原密码不正确。")})
@@ -318,6 +329,7 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
         actor.set_password(new_password)
         actor.password_changed_at = timezone.now()
         actor.save(update_fields=["password", "password_changed_at"])
+        _remember_password(actor)
         audit_record(actor=actor, action="user.change_password", obj=actor)
     return actor
 

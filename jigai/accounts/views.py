@@ -131,7 +131,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("密码已修改，请牢记新密码。"))
-            return redirect("core:home")
+            return redirect(safe_next(request, request.GET.get("next"), reverse("core:home")))
     return render(request, "accounts/password_change.html", {"form": form})
 
 
