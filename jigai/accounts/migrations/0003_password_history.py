@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial_accounts'),
+        ('accounts', '0002_district_finance_bureau'),
     ]
 
     operations = [
