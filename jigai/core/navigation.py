@@ -25,6 +25,26 @@ BUSINESS_READERS = (
     Role.NDRC_VIEWER,
     Role.SUPERVISOR,
 )
+DISTRICT_ROLES = (Role.DISTRICT_OFFICER, Role.DISTRICT_HEAD)
+# The city-level readers: their pages cover every district, so they read no district wording.
+CITY_READERS = tuple(role for role in BUSINESS_READERS if role not in DISTRICT_ROLES)
+
+# The roles that work through the API as well as the pages: enterprises (their own ERP systems),
+# the business officials and district finance (their own systems, statistics), experts (scoring
+# tools) and the auditor (exporting the audit trail). Only they are offered the API-token page; the
+# system and security administrators work on the pages (the security administrator revokes anyone's
+# tokens from the security page), and the public has no account.
+API_TOKEN_ROLES = (
+    Role.ENTERPRISE,
+    *BUSINESS_READERS,
+    Role.DISTRICT_FINANCE_OFFICER,
+    Role.EXPERT,
+    Role.AUDITOR,
+)
+
+
+def uses_api(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role in API_TOKEN_ROLES
 
 
 @dataclass(frozen=True)
@@ -71,9 +91,16 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         _("项目申报"),
         "applications:list",
-        BUSINESS_READERS,
+        DISTRICT_ROLES,
         icon="file-earmark-text",
         description=_("辖区内企业提交的项目申报：筛选、查看详情、导出 Excel"),
+    ),
+    NavItem(
+        _("项目申报"),
+        "applications:list",
+        CITY_READERS,
+        icon="file-earmark-text",
+        description=_("全市企业提交的项目申报：筛选、查看详情、导出 Excel"),
     ),
     NavItem(
         _("区级审核"),
@@ -186,7 +213,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(
         _("API 令牌"),
         "accounts:token_list",
-        (),
+        API_TOKEN_ROLES,
         icon="key",
         in_top_bar=False,
         area="accounts:token_",
@@ -218,3 +245,26 @@ def menu_for(user: Any) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+# The anonymous visitor's navigation: the public pages and the sign-in.
+PUBLIC_NAV_ITEMS: list[NavItem] = [
+    NavItem(_("公示公告"), "publicity:index", (), icon="megaphone", area="publicity:"),
+    NavItem(_("申报通知"), "calls:list", (), icon="journal-text", area="calls:"),
+    NavItem(_("支持目录"), "catalog:index", (), icon="journal-bookmark", area="catalog:"),
+    NavItem(_("参考数据"), "reference:index", (), icon="book", area="reference:"),
+    NavItem(_("登录"), "accounts:login", (), icon="box-arrow-in-right", area="accounts:login"),
+]
+
+
+def public_menu(url_name: str) -> list[dict[str, Any]]:
+    """The public navigation, the current page's item marked active (by its URL name)."""
+    return [
+        {
+            "label": str(item.label),
+            "url": reverse(item.url_name),
+            "icon": item.icon,
+            "active": url_name.startswith(item.area_prefix),
+        }
+        for item in PUBLIC_NAV_ITEMS
+    ]

@@ -5,9 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -67,6 +74,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "empty_state": empty_state,
     }
     return render(request, "core/home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the static icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 # --- Error pages -----------------------------------------------------------------------------

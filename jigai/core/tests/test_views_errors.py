@@ -31,7 +31,10 @@ def test_404_for_anonymous_renders_without_navigation(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "页面不存在" in html
-    assert 'id="main-nav"' not in html
+    # an anonymous visitor gets the public navigation and the sign-in, nothing of the workbench
+    nav = html[html.index('id="main-nav"') : html.index("</ul>", html.index('id="main-nav"'))]
+    assert 'href="/publicity/"' in nav and 'href="/accounts/login/"' in nav
+    assert 'href="/applications/"' not in nav and "退出登录" not in html
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jigai.accounts.choices import Role
 from jigai.accounts.models import User
+from jigai.core.navigation import CITY_READERS
 from jigai.core.testing.factories import EnterpriseFactory
 from jigai.enterprises.choices import EnterpriseStatus
 
@@ -144,5 +145,54 @@ def test_base_layout(client, role_users):
     assert "cdn" not in html.lower()
     assert '<a class="nav-link active" href="/enterprises/"' in html
     assert "修改密码" in html and "API 令牌" in html and "退出登录" in html
+    assert 'id="nav-toggler"' in html and 'aria-controls="main-nav-items"' in html
     assert 'action="/i18n/setlang/"' in html and 'name="next" value="/enterprises/"' in html
     assert "上海市经济和信息化委员会 · 市经信委经办人" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", Role.values)
+def test_api_token_card_and_menu_only_for_roles_that_use_the_api(client, role_users, role):
+    from jigai.core.navigation import API_TOKEN_ROLES
+
+    client.force_login(role_users[role])
+    html = client.get("/").content.decode()
+    areas = html[html.index('id="work-areas"') :]
+    offered = role in API_TOKEN_ROLES
+    assert ('href="/accounts/tokens/"' in areas) is offered
+    assert ('href="/accounts/tokens/"' in html) is offered  # the user menu follows the same rule
+    assert offered is (role not in (Role.SYSADMIN, Role.SECADMIN))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", CITY_READERS)
+def test_city_level_roles_read_no_district_wording_on_their_home(client, role_users, role):
+    client.force_login(role_users[role])
+    html = client.get("/").content.decode()
+    home = html[html.index('id="todos"') :]
+    assert "辖区" not in home and "本区" not in home
+    assert "全市企业提交的项目申报" in home
+
+
+@pytest.mark.django_db
+def test_district_roles_keep_their_district_wording(client, role_users):
+    client.force_login(role_users[Role.DISTRICT_OFFICER])
+    assert "辖区内企业提交的项目申报" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_login_page_has_its_heading_and_no_empty_one(client):
+    html = client.get("/accounts/login/").content.decode()
+    headings = re.findall(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+    assert [h.strip() for h in headings] == ["用户登录"]
+
+
+@pytest.mark.django_db
+def test_favicon_is_linked_and_served(client):
+    from django.contrib.staticfiles import finders
+
+    html = client.get("/accounts/login/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
+    assert finders.find("favicon.svg"), "the icon is a static file"
