@@ -305,7 +305,7 @@ FORMSETS: dict[str, Any] = {
 
 def formset_initial(rules: CallRules) -> dict[str, list[dict[str, Any]]]:
     c = children_of(rules)
-    names = {s.district_id: s.district.name for s in rules.district_shares.select_related("district")}
+    names = {s.district_id: str(s.district) for s in rules.district_shares.select_related("district")}
     return {
         "investment_items": [vars(i) for i in c.investment_items or []],
         "prerequisites": [vars(p) for p in c.prerequisites or []],

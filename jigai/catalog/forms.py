@@ -88,7 +88,7 @@ class CatalogVersionCreateForm(CatalogVersionForm):
 
 
 def _industry_choices() -> list[tuple[str, str]]:
-    return [(i.code, f"{i.code} {i.name}") for i in Industry.objects.order_by("code")]
+    return [(i.code, i.label) for i in Industry.objects.order_by("code")]
 
 
 class CatalogItemForm(BootstrapMixin, forms.Form):

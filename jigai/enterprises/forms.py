@@ -43,8 +43,8 @@ def industry_choices() -> list[tuple[Any, Any]]:
     nodes = list(
         Industry.objects.filter(level__in=[IndustryLevel.SECTION, IndustryLevel.DIVISION]).order_by("code")
     )
-    sections = [(n.code, f"{n.code} {n.name}") for n in nodes if n.level == IndustryLevel.SECTION]
-    divisions = [(n.code, f"{n.code} {n.name}") for n in nodes if n.level == IndustryLevel.DIVISION]
+    sections = [(n.code, n.label) for n in nodes if n.level == IndustryLevel.SECTION]
+    divisions = [(n.code, n.label) for n in nodes if n.level == IndustryLevel.DIVISION]
     choices: list[tuple[Any, Any]] = [("", str(_("请选择所属行业"))), (str(_("门类")), sections)]
     if divisions:
         choices.append((str(_("大类（制造业等请选到大类）")), divisions))

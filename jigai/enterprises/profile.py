@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from jigai.accounts.models import Organisation
 from jigai.enterprises.choices import SpecialisedStatus
 from jigai.enterprises.models import Enterprise
-from jigai.reference.choices import IndustryLevel
 from jigai.reference.codes import normalise_code
 from jigai.reference.models import District, Industry
 from jigai.reference.sizes import classify_enterprise_size
@@ -98,12 +97,14 @@ def _district(value: Any) -> District | None:
 
 
 def _industry(value: Any) -> Industry | None:
+    """Any node of GB/T 4754-2017 (section, division, group or class): which industries may apply
+    to a call is that call's rule (``allowed_industries``), not registration's."""
     if isinstance(value, Industry):
-        return value if value.level in (IndustryLevel.SECTION, IndustryLevel.DIVISION) else None
+        return value
     code = _text(value).upper()
     if not code:
         return None
-    return Industry.objects.filter(pk=code, level__in=[IndustryLevel.SECTION, IndustryLevel.DIVISION]).first()
+    return Industry.objects.filter(pk=code).first()
 
 
 def _employees(value: Any) -> int:

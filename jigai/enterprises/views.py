@@ -77,8 +77,8 @@ def _industry_choices() -> list[tuple[Any, Any]]:
     nodes = list(
         Industry.objects.filter(level__in=[IndustryLevel.SECTION, IndustryLevel.DIVISION]).order_by("code")
     )
-    sections = [(n.code, f"{n.code} {n.name}") for n in nodes if n.level == IndustryLevel.SECTION]
-    divisions = [(n.code, f"{n.code} {n.name}") for n in nodes if n.level == IndustryLevel.DIVISION]
+    sections = [(n.code, n.label) for n in nodes if n.level == IndustryLevel.SECTION]
+    divisions = [(n.code, n.label) for n in nodes if n.level == IndustryLevel.DIVISION]
     choices: list[tuple[Any, Any]] = [("", _("全部行业")), (_("门类"), sections)]
     if divisions:
         choices.append((_("大类"), divisions))

@@ -39,8 +39,9 @@ class DistrictOut(Schema):
 
 
 class IndustryOut(Schema):
-    code: str = Field(description="GB/T 4754-2017 行业代码（门类字母或大类两位数字）")
+    code: str = Field(description="GB/T 4754-2017 行业代码（门类字母、大类两位、中类三位或小类四位数字）")
     name: str
+    name_en: str = Field(description="英文名称（门类和大类）")
     level: IndustryLevel
     parent: str | None = Field(None, description="上级代码（门类为 null）")
     is_industrial: bool = Field(description="属于工业（门类 B、C、D）")
@@ -51,7 +52,9 @@ class IndustryOut(Schema):
 
 
 class IndustryFilters(Schema):
-    level: IndustryLevel | None = Field(None, description="层级：section 门类、division 大类")
+    level: IndustryLevel | None = Field(
+        None, description="层级：section 门类、division 大类、group 中类、class 小类"
+    )
     parent: str | None = Field(None, max_length=5, description="上级代码，例如 C 返回制造业各大类")
 
 

@@ -76,7 +76,7 @@ def _direction_choices() -> list[tuple[str, Any]]:
 
 def _industry_choices() -> list[tuple[str, Any]]:
     rows = Industry.objects.filter(level__in=[IndustryLevel.SECTION, IndustryLevel.DIVISION]).order_by("code")
-    return [(i.code, f"{i.code} {i.name}") for i in rows]
+    return [(i.code, i.label) for i in rows]
 
 
 class ExpertProfileForm(forms.Form):

@@ -235,6 +235,7 @@ def public_items(list_ids: list[int], *, per_list: int | None = None) -> QuerySe
             "application__enterprise__name",
             "application__district__code",
             "application__district__name",
+            "application__district__name_en",
         )
         .order_by("proposed_list_id", "rank", "id")
     )

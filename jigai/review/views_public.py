@@ -64,7 +64,7 @@ def _row(item: Decision) -> dict[str, Any]:
         "reference_number": application.reference_number,
         "enterprise": application.enterprise.name,
         "project": application.name,
-        "district": application.district.name,
+        "district": str(application.district),
         "support_wan": wan(item.approved_support or Decimal("0")),
     }
 

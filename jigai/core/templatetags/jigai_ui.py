@@ -84,7 +84,7 @@ def bs_widget(bound_field: BoundField) -> str:
 
 @register.filter
 def localized_name(obj: Any) -> str:
-    """``name_en`` of a reference row (a district) when English is active and it has one."""
+    """``name_en`` of a reference row (a district, an industry) when English is active and it has one."""
     name_en = getattr(obj, "name_en", None)
     if name_en and get_language() == "en":
         return str(name_en)

@@ -219,3 +219,10 @@ def test_an_industry_section_is_accepted_and_the_size_follows_the_rule():
     )
     assert enterprise.industry_id == "C"
     assert enterprise.size == EnterpriseSize.MICRO  # micro needs one indicator (100万元 < 300)
+
+
+@pytest.mark.parametrize("industry", ["64", "65", "I", "73", "51"])
+def test_a_producer_services_or_any_other_industry_may_register(industry):
+    """The whole GB/T 4754-2017 is accepted: which industries may apply is each call's rule."""
+    enterprise = enterprise_register(data=registration_data(industry=industry), **account_data())
+    assert enterprise.industry_id == industry

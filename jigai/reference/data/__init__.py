@@ -1,5 +1,11 @@
 """Reference data tables from the national standards, as the data migrations load them."""
 
+import csv
+from pathlib import Path
+from typing import NamedTuple
+
+DATA_DIR = Path(__file__).resolve().parent
+
 # GB/T 2260: Shanghai's 16 districts (code, name, English name).
 DISTRICTS = [
     ("310101", "黄浦区", "Huangpu"),
@@ -95,3 +101,38 @@ UTILITY_DIVISIONS = [
     ("45", "燃气生产和供应业"),
     ("46", "水的生产和供应业"),
 ]
+
+
+# Standard English names of the districts (the form the district governments use: "… District").
+DISTRICT_NAMES_EN = {
+    "310101": "Huangpu District",
+    "310104": "Xuhui District",
+    "310105": "Changning District",
+    "310106": "Jing'an District",
+    "310107": "Putuo District",
+    "310109": "Hongkou District",
+    "310110": "Yangpu District",
+    "310112": "Minhang District",
+    "310113": "Baoshan District",
+    "310114": "Jiading District",
+    "310115": "Pudong New Area",
+    "310116": "Jinshan District",
+    "310117": "Songjiang District",
+    "310118": "Qingpu District",
+    "310120": "Fengxian District",
+    "310151": "Chongming District",
+}
+
+
+class IndustryRow(NamedTuple):
+    code: str
+    level: str
+    parent: str
+    name: str
+    name_en: str
+
+
+def industry_rows() -> list[IndustryRow]:
+    """GB/T 4754-2017 as shipped in ``gbt4754_2017.csv``: each node after its parent."""
+    with (DATA_DIR / "gbt4754_2017.csv").open(encoding="utf-8", newline="") as f:
+        return [IndustryRow(**row) for row in csv.DictReader(f)]

@@ -27,19 +27,20 @@ def test_districts(client):
     assert response.status_code == 200
     rows = response.json()
     assert len(rows) == 16
-    assert rows[0] == {"code": "310101", "name": "黄浦区", "name_en": "Huangpu"}
+    assert rows[0] == {"code": "310101", "name": "黄浦区", "name_en": "Huangpu District"}
     assert {"code": "310115", "name": "浦东新区", "name_en": "Pudong New Area"} in rows
 
 
 def test_industries_all_and_filtered(client):
     everything = client.get(f"{BASE}/industries").json()
-    assert len(everything) == 61
+    assert len(everything) == 20 + 97
     sections = client.get(f"{BASE}/industries", {"level": "section"}).json()
     assert [s["code"] for s in sections] == list("ABCDEFGHIJKLMNOPQRST")
     assert {s["code"] for s in sections if s["is_industrial"]} == {"B", "C", "D"}
     assert sections[2] == {
         "code": "C",
         "name": "制造业",
+        "name_en": "Manufacturing",
         "level": "section",
         "parent": None,
         "is_industrial": True,
@@ -49,13 +50,15 @@ def test_industries_all_and_filtered(client):
     assert divisions[0] == {
         "code": "13",
         "name": "农副食品加工业",
+        "name_en": "Processing of Food from Agricultural Products",
         "level": "division",
         "parent": "C",
         "is_industrial": True,
     }
     both = client.get(f"{BASE}/industries", {"level": "division", "parent": "C"}).json()
     assert both == divisions
-    assert client.get(f"{BASE}/industries", {"parent": "E"}).json() == []
+    assert [d["code"] for d in client.get(f"{BASE}/industries", {"parent": "I"}).json()] == ["63", "64", "65"]
+    assert client.get(f"{BASE}/industries", {"parent": "65"}).json() == []
 
 
 def test_an_unknown_industry_level_is_a_422(client):

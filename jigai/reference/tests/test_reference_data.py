@@ -67,7 +67,8 @@ def test_only_b_c_d_and_their_divisions_are_industrial():
         Industry.objects.filter(level="section", is_industrial=True).values_list("code", flat=True)
     )
     assert industrial_sections == {"B", "C", "D"}
-    assert not Industry.objects.filter(level="division", is_industrial=False).exists()
+    industrial = Industry.objects.filter(level="division", is_industrial=True)
+    assert sorted(industrial.values_list("code", flat=True)) == [f"{n:02d}" for n in range(6, 47)]
 
 
 def test_mining_and_utility_divisions_under_b_and_d():
@@ -87,5 +88,53 @@ def test_mining_and_utility_divisions_under_b_and_d():
     }
 
 
-def test_nothing_else_is_loaded():
-    assert Industry.objects.count() == 20 + 31 + 7 + 3
+# Divisions per section in GB/T 4754-2017: 97 in all, numbered 01–97 without gaps.
+DIVISIONS_PER_SECTION = {
+    "A": 5, "B": 7, "C": 31, "D": 3, "E": 4, "F": 2, "G": 8, "H": 2, "I": 3, "J": 4,
+    "K": 1, "L": 2, "M": 3, "N": 4, "O": 3, "P": 1, "Q": 2, "R": 5, "S": 6, "T": 1,
+}  # fmt: skip
+
+
+def test_the_whole_classification_97_divisions_under_their_sections():
+    divisions = Industry.objects.filter(level="division")
+    assert sorted(divisions.values_list("code", flat=True)) == [f"{n:02d}" for n in range(1, 98)]
+    for section, count in DIVISIONS_PER_SECTION.items():
+        assert divisions.filter(parent_id=section).count() == count, section
+    codes = list(divisions.order_by("code").values_list("parent_id", flat=True))
+    assert codes == sorted(codes)  # a section's divisions are consecutive
+
+
+def test_producer_services_divisions_are_there():
+    names = dict(Industry.objects.filter(parent_id="I").values_list("code", "name"))
+    assert names == {
+        "63": "电信、广播电视和卫星传输服务",
+        "64": "互联网和相关服务",
+        "65": "软件和信息技术服务业",
+    }
+    names = dict(Industry.objects.filter(parent_id="M").values_list("code", "name"))
+    assert names == {"73": "研究和试验发展", "74": "专业技术服务业", "75": "科技推广和应用服务业"}
+
+
+def test_sections_and_divisions_have_english_names():
+    assert not Industry.objects.filter(level__in=["section", "division"], name_en="").exists()
+    assert Industry.objects.get(code="C").name_en == "Manufacturing"
+    assert Industry.objects.get(code="65").name_en == "Software and Information Technology Services"
+
+
+def test_districts_have_their_standard_english_names():
+    names = dict(District.objects.values_list("code", "name_en"))
+    assert names["310115"] == "Pudong New Area"
+    assert names["310114"] == "Jiading District"
+    assert all(n == "Pudong New Area" or n.endswith(" District") for n in names.values())
+
+
+def test_display_names_follow_the_language():
+    from django.utils import translation
+
+    jiading, general = District.objects.get(code="310114"), Industry.objects.get(code="34")
+    assert (str(jiading), str(general)) == ("嘉定区", "34 通用设备制造业")
+    with translation.override("en"):
+        assert (str(jiading), str(general)) == (
+            "Jiading District",
+            "34 Manufacture of General-purpose Machinery",
+        )

@@ -46,7 +46,21 @@ def test_index_is_public_and_lists_districts_sections_and_divisions(client):
     assert len(sections) == 20
     manufacturing = next(s for s in sections if s.code == "C")
     assert len(manufacturing.divisions) == 31
-    assert next(s for s in sections if s.code == "A").divisions == []
+    assert [d.code for d in next(s for s in sections if s.code == "I").divisions] == ["63", "64", "65"]
+
+
+def test_index_in_english_shows_the_english_names_with_the_codes(client):
+    response = client.get(INDEX, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    for text in (
+        "Pudong New Area",
+        "Jiading District",
+        "Manufacturing",
+        "Software and Information Technology Services",
+    ):
+        assert text in html
+    for text in ("浦东新区", "嘉定区", "制造业", "软件和信息技术服务业"):
+        assert text not in html
     # the checker forms, posting with htmx
     assert 'hx-post="/reference/"' in html
     assert 'name="credit_code-code"' in html
