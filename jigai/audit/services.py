@@ -312,7 +312,7 @@ def audit_chain_check(*, batch_size: int = VERIFY_BATCH_SIZE, use_checkpoints: b
         return ChainReport(0, _file_problem(file.bad_line))
     first_seq, first_prev = file.anchor()
     report = verify_chain(
-        _stored_rows(max(1, batch_size)),
+        _stored_rows(max(1, batch_size), after_seq=first_seq - 1),
         seq_exists=_seq_exists,
         keys=audit_keys.keyring().keys,
         start_seq=first_seq,
