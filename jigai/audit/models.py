@@ -55,6 +55,12 @@ class AuditEvent(models.Model):
         return f"#{self.seq} {self.action}"
 
     @property
+    def action_label(self) -> str:
+        from jigai.audit.labels import action_label
+
+        return action_label(self.action)
+
+    @property
     def role_label(self) -> str:
         """The role's name as the actor held it (the raw value if the role no longer exists)."""
         return str(Role(self.role).label) if self.role in Role.values else self.role

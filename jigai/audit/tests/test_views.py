@@ -270,3 +270,35 @@ def test_no_other_role_gets_the_auditors_todo(role_users: dict[str, Any]) -> Non
     for role, user in role_users.items():
         if role != Role.AUDITOR:
             assert all(t.key != "audit.recent_problems" for t in todos_for(user))
+
+
+def test_operations_read_as_words_with_the_code_beside(
+    auditor_client: Client, role_users: dict[str, Any]
+) -> None:
+    event = audit_record(actor=role_users[Role.SYSADMIN], action="user.deactivate", object_repr="王五")
+    audit_record(actor=role_users[Role.SYSADMIN], action="something.unlabelled")
+    page = auditor_client.get(LIST).content.decode()
+    assert "停用账户" in page and "user.deactivate" in page
+    assert "something.unlabelled" in page  # an unknown code is shown as itself
+    detail = auditor_client.get(reverse("audit:event_detail", args=[event.pk])).content.decode()
+    assert "停用账户" in detail
+
+
+def test_every_action_the_code_records_has_a_label() -> None:
+    """Each literal ``action="area.verb"`` given to the audit trail, and each application
+    transition, has its words in jigai.audit.labels."""
+    import re
+    from pathlib import Path
+
+    from jigai.audit.labels import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2]
+    recorded: set[str] = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "testing" in path.parts or "migrations" in path.parts:
+            continue
+        recorded |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text()))
+        if path.name == "workflow.py":
+            recorded |= {f"application.{a}" for a in re.findall(r'action="([a-z_]+)"', path.read_text())}
+    missing = sorted(recorded - ACTION_LABELS.keys())
+    assert not missing, missing

@@ -268,3 +268,10 @@ def test_amounts_on_the_rules_page_are_read_as_the_platform_reads_numbers(client
     assert "“1e5”不是数字" in html
     assert "确保" not in html
     assert CallRules.objects.get(pk=call.rules.pk).min_total_investment != Decimal("-50000")
+
+
+def test_the_detail_breadcrumb_names_the_call_not_a_bare_year(client):
+    call = closed_call()
+    html = client.get(f"/calls/{call.pk}/").content.decode()
+    crumb = html[html.index('class="breadcrumb-item active"') :].split("</li>")[0]
+    assert f"{call.year} 年度申报通知" in crumb

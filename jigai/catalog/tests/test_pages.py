@@ -148,3 +148,10 @@ def test_export_downloads_a_workbook(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert response.content[:2] == b"PK"
+
+
+def test_the_version_breadcrumb_names_the_catalog_not_a_bare_year(client):
+    version = published_catalog()
+    html = client.get(f"/catalog/{version.pk}/").content.decode()
+    crumb = html[html.index('class="breadcrumb-item active"') :].split("</li>")[0]
+    assert f"{version.year} 年度支持目录" in crumb
