@@ -318,7 +318,9 @@ def decision_publicity_start(request: HttpRequest, pk: int) -> HttpResponse:
                 "e": closing_text(proposed_list),
             }
             if proposed_list.publicity_end_provisional:
-                text += _("公示期跨入尚未录入节假日安排的年度，截止日期暂按周末计算，待录入后确定。")
+                text += _(
+                    "公示期跨入尚未录入节假日安排的年度，截止日期暂按周末和法定节假日计算，待录入后确定。"
+                )
             messages.success(request, text)
             return redirect("review:decision_ranking", pk=call.pk)
     return _ranking_page(request, call, publicity_form=form, status=422)

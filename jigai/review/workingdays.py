@@ -7,10 +7,13 @@ Where a day's kind comes from, in this order:
    Council's schedule for a year the library does not know yet, or a correction);
 2. the ``chinese_calendar`` library, for the years it knows (1.11.0 knows 2004–2026 and raises
    ``NotImplementedError`` for later years);
-3. otherwise weekends only: Monday to Friday are working days. A year reaches this rule only when
-   neither the library nor an official knows it, and a count that used it is marked
-   **provisional** (the closing date shown as 待定): it must never fail, the State Council
-   publishes each next year's schedule around November and officials enter it here.
+3. otherwise the weekends and the statutory holidays whose dates the law fixes
+   (:func:`jigai.reference.holidays.statutory_holidays`: 元旦, the four days of 春节, 清明, 劳动节,
+   端午, 中秋, 国庆, the lunar ones and Qingming from a calendar library). A year reaches this rule
+   only when the library does not know it, and a count that used it for a year no official has
+   entered is marked **provisional** (the closing date shown as 待定): only the State Council's
+   bridging days and make-up working days (调休) are unknown then. It must never fail: the State
+   Council publishes each next year's schedule around November and officials enter it here.
 
 A period of ``n`` working days starting on ``start_date`` runs over the first ``n`` working days
 on or after ``start_date`` (the start day counts when it is a working day); publicity closes at
@@ -33,6 +36,8 @@ from django.utils.translation import gettext as _
 from jigai.accounts.choices import Role
 from jigai.audit.services import audit_record
 from jigai.core.permissions import Decision, has_role, require
+from jigai.reference.holidays import FIRST_YEAR as HOLIDAY_RULES_FROM
+from jigai.reference.holidays import statutory_holidays
 from jigai.review.choices import CalendarDayKind
 from jigai.review.models import CalendarDay
 
@@ -83,7 +88,9 @@ class WorkingCalendar:
             return bool(chinese_calendar.is_workday(day))
         if day.year not in self.entered_years:
             self.provisional = True
-        return day.weekday() < 5
+        # (Years before the 2024 rules that the library does not know are far in the past.)
+        fixed = statutory_holidays(day.year) if day.year >= HOLIDAY_RULES_FROM else {}
+        return day.weekday() < 5 and day not in fixed
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -93,7 +100,8 @@ def is_working_day(day: dt.date) -> bool:
 
 def add_working_days(start_date: dt.date, n: int) -> tuple[dt.date, bool]:
     """The last day of a period of ``n`` working days starting on ``start_date``, and whether it is
-    provisional (a day of a year whose holiday schedule nobody knows was counted by weekends only).
+    provisional (a day of a year whose holiday schedule nobody knows was counted by the weekends and
+    the statutory holidays only).
 
     ``add_working_days(date(2026, 2, 13), 5)`` → ``(date(2026, 2, 26), False)``: Friday the 13th,
     the make-up Saturday 14th, then the Spring Festival holiday to the 23rd, then 24th–26th."""

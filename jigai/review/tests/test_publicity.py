@@ -77,12 +77,15 @@ def test_a_closing_date_in_a_year_without_a_schedule_is_provisional_until_entere
     with _at(dt.datetime(2026, 12, 27, 9, 0, tzinfo=SHANGHAI)):
         proposed_list = publicity_start(actor=head(), call=call, starts_on=dt.date(2026, 12, 29))
     assert proposed_list.publicity_end_provisional
-    assert timezone.localtime(proposed_list.publicity_ends_at).date() == dt.date(2027, 1, 4)
+    # 29, 30, 31 December, then (元旦, fixed by law, skipped) Monday 4 and Tuesday 5 January.
+    assert timezone.localtime(proposed_list.publicity_ends_at).date() == dt.date(2027, 1, 5)
 
-    calendar_year_set(actor=officer(), year=2027, holidays=[dt.date(2027, 1, 1)], workdays=[])
+    # The State Council's schedule, once entered, adds a bridging day: Monday 4 January off.
+    holidays = [dt.date(2027, 1, d) for d in (1, 2, 3, 4)]
+    calendar_year_set(actor=officer(), year=2027, holidays=holidays, workdays=[])
     proposed_list.refresh_from_db()
     assert not proposed_list.publicity_end_provisional
-    assert timezone.localtime(proposed_list.publicity_ends_at).date() == dt.date(2027, 1, 5)
+    assert timezone.localtime(proposed_list.publicity_ends_at).date() == dt.date(2027, 1, 6)
     assert AuditEvent.objects.filter(action="review.publicity_recount").count() == 1
 
 

@@ -60,15 +60,43 @@ def test_the_2026_national_day_with_its_make_up_weekend_days():
     assert add_working_days(D(2026, 10, 1), 1) == (D(2026, 10, 8), False)
 
 
-def test_a_period_into_a_year_nobody_knows_counts_weekends_and_is_provisional():
+def test_a_period_into_a_year_nobody_knows_skips_new_year_and_is_provisional():
     assert library_knows(2026) and not library_knows(2027)
-    # 29, 30, 31 December, then 1 January 2027 (unknown: a Friday counts) and Monday 4 January.
-    assert add_working_days(D(2026, 12, 29), 5) == (D(2027, 1, 4), True)
+    # 29, 30, 31 December, then not Friday 1 January 2027 (元旦, fixed by law): Monday 4, Tuesday 5.
+    assert add_working_days(D(2026, 12, 29), 5) == (D(2027, 1, 5), True)
+    assert add_working_days(D(2026, 12, 31), 2) == (D(2027, 1, 4), True)
+    assert not is_working_day(D(2027, 1, 1))
     # Entirely inside an unknown year, far away: never fails.
     end, provisional = add_working_days(D(2035, 6, 1), 5)
     assert end == D(2035, 6, 7) and provisional
     # Inside a known year nothing is provisional, even late in December.
     assert add_working_days(D(2026, 12, 28), 4) == (D(2026, 12, 31), False)
+
+
+def test_the_spring_festival_of_an_unknown_year_is_skipped():
+    # 2027: lunar New Year on Saturday 6 February; the eve (Friday 5) and Monday 8 are off too.
+    assert [is_working_day(D(2027, 2, d)) for d in range(3, 11)] == [
+        True, True, False, False, False, False, True, True
+    ]  # fmt: skip
+    # From Wednesday 3 February: 3, 4, then 9, 10, 11.
+    assert add_working_days(D(2027, 2, 3), 5) == (D(2027, 2, 11), True)
+
+
+def test_national_day_and_mid_autumn_of_an_unknown_year_are_skipped():
+    # 2027: 1 October is a Friday (2 and 3 are the weekend); 中秋 (lunar 8/15) is Wednesday 15 September.
+    assert add_working_days(D(2027, 9, 30), 5) == (D(2027, 10, 7), True)
+    assert add_working_days(D(2027, 9, 14), 2) == (D(2027, 9, 16), True)
+    # 清明 on the solar term (Monday 5 April 2027) and 端午 (lunar 5/5, Wednesday 9 June).
+    assert not is_working_day(D(2027, 4, 5)) and not is_working_day(D(2027, 6, 9))
+    assert add_working_days(D(2027, 6, 8), 2) == (D(2027, 6, 10), True)
+
+
+def test_an_officials_entry_overrides_the_statutory_rule():
+    officer = user_for_role(Role.MUNICIPAL_OFFICER)
+    # Whatever the reason an official records, the entry wins over the law's default.
+    calendar_day_set(actor=officer, date=D(2027, 1, 1), kind=CalendarDayKind.WORKDAY, note="测试更正")
+    assert is_working_day(D(2027, 1, 1))
+    assert add_working_days(D(2026, 12, 31), 2) == (D(2027, 1, 1), False)
 
 
 def test_a_year_entered_by_an_official_is_used_and_not_provisional():
@@ -86,7 +114,8 @@ def test_a_year_entered_by_an_official_is_used_and_not_provisional():
     # A make-up Saturday entered for 2027 counts.
     calendar_day_set(actor=officer, date=D(2027, 2, 6), kind=CalendarDayKind.WORKDAY, note="春节调休")
     assert is_working_day(D(2027, 2, 6))
-    assert add_working_days(D(2027, 2, 5), 2) == (D(2027, 2, 6), False)
+    # Thursday 4, then (New Year's Eve, Friday 5, being off by law) the make-up Saturday 6.
+    assert add_working_days(D(2027, 2, 4), 2) == (D(2027, 2, 6), False)
     # Removing an entry
     calendar_day_set(actor=officer, date=D(2027, 2, 6), kind=None)
     assert not is_working_day(D(2027, 2, 6))
