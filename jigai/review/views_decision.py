@@ -199,7 +199,8 @@ def decision_index(request: HttpRequest) -> HttpResponse:
                 "closing": closing_text(proposed_list) if proposed_list else "",
             }
         )
-    return render(request, "review/decision_index.html", {"rows": rows})
+    context = {"rows": rows, "may_read_objections": objections.can_read_objections(request.user).allowed}
+    return render(request, "review/decision_index.html", context)
 
 
 # --- a call's ranking, proposal, publication and approval --------------------------------------
@@ -254,6 +255,7 @@ def _ranking_page(
         "approval_refusal": approval_refusal(proposed_list) if proposed_list else None,
         "closing": closing_text(proposed_list) if proposed_list else "",
         "open_objections": open_objections,
+        "may_read_objections": objections.can_read_objections(user).allowed,
         "working_days": call.current_rules.publicity_working_days if call.current_rules else 5,
     }
     return render(request, "review/decision_ranking.html", context, status=status)

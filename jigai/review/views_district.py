@@ -28,6 +28,7 @@ from jigai.accounts.choices import Role
 from jigai.applications.eligibility import NotEligible, wan
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_get, application_scope
+from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.permissions import has_role, require
 from jigai.review import district
@@ -335,6 +336,13 @@ def _recommendation_context(
         if recommendation.status != RecommendationStatus.WITHDRAWN
         else 0,
         "sign_decision": district.can_sign_recommendation(user, recommendation),
+        # each application links to the page its reader may open: the district's own review page
+        # for the district bureau, the officials' detail for the commission
+        "application_url_name": "review:district_detail"
+        if district.can_work_district_review(user)
+        else "applications:official_detail"
+        if can_review_applications(user)
+        else "",
         "change_decision": district.can_change_recommendation(user, recommendation),
         "document_number": "",
         "sign_errors": [],
