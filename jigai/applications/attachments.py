@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from jigai.applications.eligibility import rules_for
 from jigai.applications.models import Application, Attachment
 from jigai.applications.selectors import attachment_get
-from jigai.applications.services import can_edit_application
+from jigai.applications.services import can_edit_application, closed_draft_reason
 from jigai.audit.services import audit_record
 from jigai.core.permissions import require
 
@@ -130,6 +130,9 @@ def attachment_upload(
     the applicant). Refuses an item the call does not ask for, an empty or too large file, and a
     file whose content is not one of the item's allowed types."""
     require(can_edit_application(actor, application), "application.attachment_upload")
+    closed = closed_draft_reason(application)
+    if closed:
+        raise ValidationError({"file": closed})
     requirement = (
         rules_for(application).attachment_requirements.filter(code=(requirement_code or "").strip()).first()
     )
@@ -202,6 +205,9 @@ def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     """Remove an attachment while the application can be edited; the file goes once the removal commits."""
     application = attachment.application
     require(can_edit_application(actor, application), "application.attachment_delete")
+    closed = closed_draft_reason(application)
+    if closed:
+        raise ValidationError(closed)
     storage, name = attachment.file.storage, attachment.file.name
     with transaction.atomic():
         audit_record(

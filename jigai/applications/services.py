@@ -100,6 +100,26 @@ def can_edit_application(user: Any, application: Application) -> Decision:
     return ALLOW
 
 
+def closed_draft_reason(application: Application, now: Any = None) -> str:
+    """Why a draft can no longer be changed: its call's application window has closed (or the call
+    was cancelled). A draft of a closed call can only be read or deleted; "" while it may change.
+    (An application returned for correction is not a draft: its correction is not bound to the
+    window.)"""
+    if application.status != ApplicationStatus.DRAFT or application.call.is_open(now or timezone.now()):
+        return ""
+    return _("“%(c)s”已截止申报，此草稿只能查看或删除，不能再修改或提交。") % {"c": application.call.title}
+
+
+def can_delete_application(user: Any, application: Application) -> Decision:
+    """The applicant enterprise's users may delete its drafts; nobody deletes a submitted one."""
+    decision = has_role(user, [Role.ENTERPRISE], _("删除申报草稿"))
+    if not decision:
+        return decision
+    if user.organisation_id != application.enterprise.organisation_id:
+        return deny(_("只有申报企业本身的用户可以删除此草稿。"))
+    return ALLOW
+
+
 def _require_visible(actor: Any, application: Application, action: str) -> None:
     if not application_scope(actor).filter(pk=application.pk).exists():
         raise PermissionRefused(_("您无权办理此申报。"), action)
@@ -119,6 +139,22 @@ def application_create(*, actor: Any, call: Call) -> Application:
     rules = call.current_rules
     if rules is None:
         raise ValidationError({"call": _("“%(c)s”尚未设定申报规则，不能新建申报。") % {"c": call.title}})
+    # A second click on 新建申报 opens the draft the first one started, as long as nothing has been
+    # saved into it or uploaded to it: no pile of empty drafts.
+    untouched: Application | None = (
+        Application.objects.filter(
+            call=call,
+            enterprise=enterprise,
+            status=ApplicationStatus.DRAFT,
+            lock_version=0,
+            rules=rules,
+            attachments__isnull=True,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if untouched is not None:
+        return untouched
     with transaction.atomic():
         application = Application.objects.create(
             call=call,
@@ -284,6 +320,9 @@ def application_save_draft(
     nothing is overwritten. Returns the saved application (with its new ``lock_version``).
     """
     require(can_edit_application(actor, application), "application.save_draft")
+    closed = closed_draft_reason(application)
+    if closed:
+        raise ValidationError({"call": closed})
     rules = rules_for(application)
     resolved = _resolve(application, rules, data)
     with transaction.atomic():
@@ -328,6 +367,63 @@ def application_save_draft(
                 changes.setdefault(name, {"before": None, "after": len(resolved[name])})
         audit_record(actor=actor, action="application.save_draft", obj=locked, changes=changes)
     return locked
+
+
+# --- delete a draft ---------------------------------------------------------------------------
+def application_delete_draft(*, actor: Any, application: Application) -> None:
+    """The enterprise deletes one of its drafts (never saved, abandoned, or of a closed call) with
+    its rows and files. Only a draft: a submitted application is a record of the programme and is
+    withdrawn, never deleted. The audit event keeps what the draft held."""
+    require(can_delete_application(actor, application), "application.delete_draft")
+    with transaction.atomic():
+        locked: Application = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != ApplicationStatus.DRAFT:
+            raise ValidationError(
+                _("申报当前状态为“%(s)s”，只有草稿可以删除；已提交的申报可以撤回。")
+                % {"s": locked.get_status_display()}
+            )
+        files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+        before = snapshot(locked, ["call", "enterprise", "status", *AUDITED_FIELDS])
+        before["attachments"] = [a.original_name for a in locked.attachments.all()]
+        before["investment_lines"] = _lines_summary(locked.investment_lines.all())
+        audit_record(
+            actor=actor,
+            action="application.delete_draft",
+            obj=locked,
+            changes={name: {"before": value, "after": None} for name, value in before.items()},
+        )
+        locked.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(files: list[tuple[Any, str]]) -> None:
+    for storage, name in files:
+        storage.delete(name)
+
+
+def application_drafts_purge(*, now: Any = None) -> int:
+    """Delete the drafts nobody ever filled (never saved, nothing uploaded) whose call has closed:
+    they can no longer be filled. Run by ``manage.py purge_empty_drafts`` (e.g. daily from cron);
+    each deletion is audited as the system's. Returns how many were deleted."""
+    now = now or timezone.now()
+    candidates = Application.objects.filter(
+        status=ApplicationStatus.DRAFT, lock_version=0, attachments__isnull=True
+    ).select_related("call")
+    deleted = 0
+    for application in candidates:
+        if application.call.is_open(now):
+            continue
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action="application.delete_draft",
+                obj=application,
+                changes={"status": {"before": application.status, "after": None}},
+                message="purge_empty_drafts",
+            )
+            application.delete()
+        deleted += 1
+    return deleted
 
 
 # --- transitions ------------------------------------------------------------------------------

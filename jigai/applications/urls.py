@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("mine/<int:pk>/eligibility/", views.eligibility, name="eligibility"),
     path("mine/<int:pk>/submit/", views.submit, name="submit"),
     path("mine/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("mine/<int:pk>/delete/", views.delete_draft, name="delete_draft"),
     path("mine/<int:pk>/attachments/upload/<slug:code>/", views.attachment_upload, name="attachment_upload"),
     path(
         "mine/<int:pk>/attachments/<int:attachment_pk>/delete/",

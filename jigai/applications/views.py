@@ -18,6 +18,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -80,6 +81,10 @@ def my_list(request: HttpRequest) -> HttpResponse:
     _require_enterprise(request, "application.list")
     applications = selectors.application_list(actor=request.user)
     page = Paginator(applications, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for application in page:
+        # a draft whose call has closed is shown as closed, to read or delete, not to fill in
+        application.closed_reason = services.closed_draft_reason(application, now)  # type: ignore[attr-defined]
     return render(
         request,
         "applications/my_list.html",
@@ -182,6 +187,8 @@ def _requirement_block(
         "requirement": requirement,
         "types": type_names(requirement.allowed_type_list),
         "accept": ",".join(f".{t}" for t in requirement.allowed_type_list),
+        # the same limit the service applies (attachments.attachment_upload), for the browser's check
+        "max_bytes": requirement.max_size_mb * 1024 * 1024,
         "files": [
             {"file": f, "type_label": TYPE_LABELS.get(f.detected_type, f.detected_type)} for f in files
         ],
@@ -305,6 +312,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if application.status not in EDITABLE_STATUSES:
         return redirect("applications:my_detail", pk=application.pk)
     require(services.can_edit_application(request.user, application), "application.save_draft")
+    closed = services.closed_draft_reason(application)
+    if closed:
+        messages.error(request, closed)
+        return redirect("applications:my_detail", pk=application.pk)
     if request.method == "GET":
         return _edit_page(request, application)
     try:
@@ -355,6 +366,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _mine(request, pk, "application.submit")
     lock_version = _posted_lock_version(request)
     saved = False
+    closed = services.closed_draft_reason(application)
+    if closed:
+        return _detail_page(request, application, submit_errors=[closed], status=422)
     if DRAFT_MARKER in request.POST and application.status in EDITABLE_STATUSES:
         require(services.can_edit_application(request.user, application), "application.submit")
         try:
@@ -453,7 +467,11 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     attachment = selectors.attachment_get(actor=request.user, application_id=pk, attachment_id=attachment_pk)
     application = selectors.application_get(actor=request.user, pk=pk)
     code = attachment.requirement_code
-    attachments.attachment_delete(actor=request.user, attachment=attachment)
+    try:
+        attachments.attachment_delete(actor=request.user, attachment=attachment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("applications:my_detail", pk=application.pk)
     if _is_htmx(request):
         requirement = _rules(application).attachment_requirements.filter(code=code).first()
         if requirement is not None:
@@ -475,6 +493,7 @@ def _detail_page(
     request: HttpRequest, application: Application, *, status: int = 200, **extra: Any
 ) -> HttpResponse:
     rules = _rules(application)
+    closed = services.closed_draft_reason(application)
     actions = workflow.available(application, request.user)
     withdraw = next(({"transition": t, "reason": r} for t, r in actions if t.action == "withdraw"), None)
     context = {
@@ -484,7 +503,10 @@ def _detail_page(
         "transitions": list(application.transitions.select_related("actor").order_by("created_at", "id")),
         "withdraw": withdraw,
         "withdraw_form": extra.pop("withdraw_form", None) or WithdrawForm(),
-        "editable": application.status in EDITABLE_STATUSES,
+        "closed_reason": closed,
+        "editable": application.status in EDITABLE_STATUSES and not closed,
+        "can_delete": application.status == ApplicationStatus.DRAFT
+        and services.can_delete_application(request.user, application).allowed,
         **extra,
     }
     return render(request, "applications/my_detail.html", context, status=status)
@@ -516,3 +538,17 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail_page(request, application, withdraw_form=form, status=422)
     messages.success(request, _("申报已撤回。"))
     return redirect("applications:my_detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the enterprise's drafts (audited); a submitted application is refused (422)."""
+    application = _mine(request, pk, "application.delete_draft")
+    name = application.name or _("未命名项目")
+    try:
+        services.application_delete_draft(actor=request.user, application=application)
+    except ValidationError as exc:
+        return _detail_page(request, application, action_errors=list(exc.messages), status=422)
+    messages.success(request, _("已删除草稿“%(n)s”。") % {"n": name})
+    return redirect("applications:mine")

@@ -63,6 +63,7 @@ ACTION_LABELS = {
     "application.attachment_delete": _("删除附件"),
     "application.submit": _("提交申报"),
     "application.withdraw": _("撤回申报"),
+    "application.delete_draft": _("删除草稿"),
     "application.district_start": _("受理并开始区级审核"),
     "application.district_return": _("退回企业修改"),
     "application.resubmit": _("修改后重新提交"),

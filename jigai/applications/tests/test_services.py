@@ -33,8 +33,12 @@ def test_create_records_the_rules_district_and_history(enterprise_user, open_cal
 
 
 def test_an_enterprise_may_start_several_drafts_for_one_call(enterprise_user, open_call):
-    services.application_create(actor=enterprise_user, call=open_call)
-    services.application_create(actor=enterprise_user, call=open_call)
+    first = services.application_create(actor=enterprise_user, call=open_call)
+    # while the first is untouched, starting again opens it (no pile of empty drafts)
+    assert services.application_create(actor=enterprise_user, call=open_call).pk == first.pk
+    save(enterprise_user, first, valid_draft())
+    second = services.application_create(actor=enterprise_user, call=open_call)
+    assert second.pk != first.pk
     assert Application.objects.filter(call=open_call).count() == 2
 
 
