@@ -73,3 +73,57 @@ window.addEventListener("beforeunload", (event) => {
   event.preventDefault();
   event.returnValue = [...dirtyForms][0].dataset.warnUnsaved || "";
 });
+
+// Upload forms <form class="jg-upload" data-max-bytes="…" data-too-large="…{file}…{size}…">: a file
+// over the slot's limit is refused in the browser before anything is sent (the server checks
+// again), and the upload shows its progress in the form's <progress class="jg-upload-progress">.
+function uploadCheck(form) {
+  const input = form.querySelector("input[type=file]");
+  const box = form.querySelector(".jg-upload-check");
+  const limit = Number(form.dataset.maxBytes || 0);
+  const file = input?.files?.[0];
+  let message = "";
+  if (file && limit && file.size > limit) {
+    message = (form.dataset.tooLarge || "")
+      .replace("{file}", file.name)
+      .replace("{size}", (file.size / 1024 / 1024).toFixed(1));
+  }
+  if (box) {
+    box.textContent = message;
+    box.hidden = !message;
+  }
+  input?.classList.toggle("is-invalid", Boolean(message));
+  return !message;
+}
+document.addEventListener("change", (event) => {
+  const form = event.target.closest?.("form.jg-upload");
+  if (form && event.target.type === "file") uploadCheck(form);
+});
+document.addEventListener("submit", (event) => {
+  // without htmx (a plain post) the same check stops the form
+  const form = event.target;
+  if (form.matches?.("form.jg-upload") && !uploadCheck(form)) event.preventDefault();
+});
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = event.detail.elt;
+  if (!form.matches?.("form.jg-upload")) return;
+  if (!uploadCheck(form)) {
+    event.preventDefault();
+    return;
+  }
+  const bar = form.querySelector(".jg-upload-progress");
+  if (bar) {
+    bar.value = 0;
+    bar.hidden = false;
+  }
+});
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const form = event.detail.elt;
+  const bar = form?.querySelector?.(".jg-upload-progress");
+  if (!bar || !event.detail.lengthComputable) return;
+  bar.value = Math.round((event.detail.loaded / event.detail.total) * 100);
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const bar = event.detail.elt?.querySelector?.(".jg-upload-progress");
+  if (bar) bar.hidden = true;
+});

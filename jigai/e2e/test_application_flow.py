@@ -216,3 +216,40 @@ def test_a_bad_amount_is_refused_beside_the_field_and_keeps_what_was_typed(page,
     page.once("dialog", lambda dialog: dialog.accept())
     page.goto("/applications/mine/")
     expect(page.locator("table.jg-my-applications")).not_to_contain_text("金额填错的项目")
+
+
+def test_a_file_over_the_slots_limit_is_refused_in_the_browser_before_it_is_sent(page, login):
+    login(ENTERPRISE)
+    start_application(page)
+    block = page.locator(".jg-requirement").first
+    code = block.get_attribute("data-requirement")
+    limit = int(block.locator("form.jg-upload").get_attribute("data-max-bytes") or 0)
+    assert limit > 0
+    uploads: list[str] = []
+    page.on(
+        "request",
+        lambda request: uploads.append(request.url) if "/attachments/upload/" in request.url else None,
+    )
+
+    big = b"%PDF-1.4\n" + b"0" * limit  # one slot limit and a few bytes
+    block.locator("input[type=file]").set_input_files(
+        files=[{"name": "太大的文件.pdf", "mimeType": "application/pdf", "buffer": big}]
+    )
+    check = block.locator(".jg-upload-check")
+    expect(check).to_be_visible()
+    expect(check).to_contain_text("太大的文件.pdf")
+    expect(check).to_contain_text("未上传")
+    block.locator("button[type=submit]").click()
+    page.wait_for_timeout(500)
+    assert uploads == []
+    expect(page.locator(f"#requirement-{code} .jg-attachment")).to_have_count(0)
+
+    # a file within the limit goes up (htmx), the message goes, the progress bar hides again
+    block.locator("input[type=file]").set_input_files(
+        files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    expect(page.locator(f"#requirement-{code} .jg-upload-check")).to_be_hidden()
+    page.locator(f"#requirement-{code} button[type=submit]").click()
+    expect(page.locator(f"#requirement-{code} .jg-attachment")).to_have_count(1)
+    assert len(uploads) == 1
+    expect(page.locator(f"#requirement-{code} .jg-upload-progress")).to_be_hidden()
