@@ -1,5 +1,6 @@
 # Jigai (技改通). Needs only Python 3.11, make and npm; everything else is installed from the lock files.
 #   make run    install, migrate, load demo data on an empty database, serve http://127.0.0.1:8000
+#               (HOST=… PORT=… to listen elsewhere; Ctrl-C stops the server and the task worker)
 #   make test   install, then the whole test suite
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -33,13 +34,13 @@ jigai/static/dist/.built: node_modules/.installed frontend/build.mjs $(wildcard 
 
 install: $(VENV)/.synced jigai/static/dist/.built
 
+# The last line execs serve_demo, the parent of gunicorn and the task worker, in make's process
+# group: Ctrl-C, or a SIGTERM to make (which make passes on), stops all of them together.
 run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(PY) manage.py setup_demo
-	@set -m; $(PY) manage.py db_worker --queue-name default & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(VENV)/bin/gunicorn jigai.wsgi -c gunicorn.conf.py -b $(HOST):$(PORT)
+	$(PY) manage.py setup_demo --url http://$(HOST):$(PORT)
+	JIGAI_SITE_URL=$${JIGAI_SITE_URL:-http://$(HOST):$(PORT)} exec $(PY) manage.py serve_demo --host $(HOST) --port $(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

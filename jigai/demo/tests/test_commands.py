@@ -88,6 +88,9 @@ def test_setup_demo_creates_the_demo_set_once_and_always_prints_the_logins(clien
     assert "enterprise_demo" in again and DEMO_PASSWORD in again
     assert (User.objects.count(), Enterprise.objects.count(), AuditEvent.objects.count()) == counts
     assert client.login(username="district_pd_head", password=DEMO_PASSWORD)
+    # make run passes the address it serves on (PORT=8765 make run)
+    elsewhere = _run("setup_demo", "--url", "http://127.0.0.1:8765")
+    assert "http://127.0.0.1:8765" in elsewhere and DEMO_URL not in elsewhere
 
 
 def test_setup_demo_on_a_database_with_other_users_marks_missing_demo_logins():

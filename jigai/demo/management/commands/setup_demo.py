@@ -35,9 +35,9 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
-def logins_table(existing: set[str]) -> str:
-    """The demo logins, one per role, in Chinese and English; accounts missing from the database
-    are marked."""
+def logins_table(existing: set[str], url: str = DEMO_URL) -> str:
+    """The demo logins, one per role, in Chinese and English, under the address the server listens
+    on; accounts missing from the database are marked."""
     rows = [("账号 Username", "说明", "Description")]
     for account in DEMO_ACCOUNTS:
         missing = "" if account.username in existing else "（不存在 missing）"
@@ -45,7 +45,7 @@ def logins_table(existing: set[str]) -> str:
     widths = [max(display_width(row[i]) for row in rows) for i in range(3)]
     lines = [
         "",
-        f"演示账户 Demo logins  —  {DEMO_URL}",
+        f"演示账户 Demo logins  —  {url}",
         f"统一密码 Password: {DEMO_PASSWORD}",
         "",
     ]
@@ -81,6 +81,11 @@ class Command(BaseCommand):
             default=SETUP_APPLICATIONS,
             help="首次生成的申报数量（默认 %(default)s）",
         )
+        parser.add_argument(
+            "--url",
+            default=DEMO_URL,
+            help="服务器地址，打印在账户表上方（make run 传入 HOST 和 PORT；默认 %(default)s）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not User.objects.exists():
@@ -109,4 +114,4 @@ class Command(BaseCommand):
                 "username", flat=True
             )
         )
-        self.stdout.write(logins_table(existing))
+        self.stdout.write(logins_table(existing, options["url"]))
