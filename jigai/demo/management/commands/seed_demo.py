@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from jigai.core.maintenance import database_optimize
 from jigai.demo.accounts import DEMO_SEED
 from jigai.demo.services import demo_business_data_exists, demo_business_data_wipe, demo_seed
 
@@ -69,6 +70,8 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
+        # a bulk write: the planner's statistics first (PRAGMA optimize / ANALYZE)
+        self.stdout.write(database_optimize(after_bulk_write=True).summary())
         self.stdout.write(
             self.style.SUCCESS(
                 f"已生成演示数据（随机种子 {summary.seed}）：{summary.enterprises} 家企业，"

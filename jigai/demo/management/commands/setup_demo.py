@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
 from jigai.accounts.models import User
+from jigai.core.maintenance import database_optimize
 from jigai.demo.accounts import (
     DEMO_ACCOUNTS,
     DEMO_DISTRICT,
@@ -102,6 +103,7 @@ class Command(BaseCommand):
             else:
                 demo_expert_review_seed()  # the expert review: pool, panel, expert_demo's assignments
                 demo_publicity_seed()  # a proposed list of the closed 2026 call in publicity from today
+                database_optimize(after_bulk_write=True)  # statistics after the bulk write
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"已生成演示数据：{summary.enterprises} 家企业，{summary.organisations} 个机构，"
