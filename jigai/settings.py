@@ -46,6 +46,22 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _sm4_key() -> str:
+    """The SM4 key (32 hex digits) that encrypts enterprises' bank accounts (jigai/funds/crypto.py):
+    SM4_KEY from the environment, else one generated once into var/ for the demo, like SECRET_KEY."""
+    key = os.environ.get("SM4_KEY")
+    if key:
+        return key
+    path = VAR_DIR / "sm4_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(16))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SM4_KEY = _sm4_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
@@ -70,6 +86,7 @@ INSTALLED_APPS = [
     "jigai.calls",
     "jigai.applications",
     "jigai.review",
+    "jigai.funds",
     "jigai.demo",
 ]
 

@@ -4,7 +4,8 @@ The ranking
     A call's applications in comprehensive review, by the experts' final score (highest first;
     ties by submission time, then id), each with its approved (核定) total input, the support the
     call's formula gives on it, the approved support and the running total against the call's
-    budget (until the funds issue, a figure set on the call). A row whose running total passes the
+    budget figure (:func:`jigai.calls.budget.budget_figure`: the funds ledger's municipal special
+    fund for the call's year, else the figure set on the call). A row whose running total passes the
     budget is flagged.
 
 The amounts
@@ -44,6 +45,7 @@ from jigai.applications.eligibility import wan, yuan
 from jigai.applications.models import Application
 from jigai.applications.services import application_transition
 from jigai.audit.services import audit_record, diff, snapshot
+from jigai.calls.budget import budget_figure
 from jigai.calls.models import Call
 from jigai.core.permissions import Decision as Permission
 from jigai.core.permissions import has_role, require
@@ -248,11 +250,11 @@ def call_ranking(*, actor: Any, call: Call) -> Ranking:
     require(can_read_ranking(actor), "review.ranking")
     proposed_list = ProposedList.objects.filter(call=call).first()
     if proposed_list is not None and proposed_list.status != ProposedListStatus.DRAFT:
-        rows = _rows(_listed(proposed_list), call.budget, stored=True)
+        rows = _rows(_listed(proposed_list), budget_figure(call), stored=True)
     else:
-        rows = _rows(_in_review(call), call.budget, stored=False)
+        rows = _rows(_in_review(call), budget_figure(call), stored=False)
     total = sum((r.amounts.approved_support for r in rows if not r.removed), ZERO)
-    return Ranking(call=call, rows=rows, budget=call.budget, total=total, proposed_list=proposed_list)
+    return Ranking(call=call, rows=rows, budget=budget_figure(call), total=total, proposed_list=proposed_list)
 
 
 # --- setting the amounts ----------------------------------------------------------------------
@@ -386,7 +388,7 @@ def proposed_list_propose(
                 _("本批次的拟支持名单已提出（%(s)s），不能再次提出。")
                 % {"s": proposed_list.get_status_display()}
             )
-        budget = locked_call.budget
+        budget = budget_figure(locked_call)
         if budget is None:
             raise ValidationError(_("本批次尚未设定专项资金预算，不能提出拟支持名单。"))
         # Lock the rows (a separate query: FOR UPDATE cannot go with the ranking's GROUP BY).

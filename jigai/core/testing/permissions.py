@@ -54,11 +54,12 @@ def _call(client: Any, endpoint: Endpoint, user: Any) -> Any:
     body = values.pop("body", endpoint.body)
     path = endpoint.path.format(**values)
     method = getattr(client, endpoint.method.lower())
+    headers = endpoint.extra.get("headers")  # e.g. an Idempotency-Key
     if body is None:
-        return method(path)
+        return method(path, headers=headers)
     if endpoint.extra.get("multipart"):  # e.g. a file upload: the body's values are form fields and files
-        return method(path, data=body)
-    return method(path, data=body, content_type="application/json")
+        return method(path, data=body, headers=headers)
+    return method(path, data=body, content_type="application/json", headers=headers)
 
 
 def endpoint_matrix_test(endpoints: list[Endpoint]) -> Any:
