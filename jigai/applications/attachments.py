@@ -32,6 +32,7 @@ from jigai.applications.selectors import attachment_get
 from jigai.applications.services import can_edit_application, closed_draft_reason
 from jigai.audit.services import audit_record
 from jigai.core.permissions import require
+from jigai.core.text import join_list
 
 TYPE_LABELS: dict[str, Any] = {
     "pdf": "PDF",
@@ -101,7 +102,7 @@ def detect_type(stream: IO[bytes]) -> str:
 
 
 def type_names(types: list[str]) -> str:
-    return "、".join(t.upper() for t in types)
+    return join_list(t.upper() for t in types)
 
 
 def _clean_name(name: str) -> str:

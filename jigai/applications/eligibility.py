@@ -27,6 +27,7 @@ from jigai.applications import amounts
 from jigai.applications.choices import ApplicationStatus
 from jigai.catalog.choices import CatalogItemKind
 from jigai.core.money import format_wan, format_yuan
+from jigai.core.text import join_and, join_list, join_sentence
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.credit import check_id_number, credit_bar_for
 from jigai.reference.codes import check_project_code
@@ -278,7 +279,7 @@ class _Checker:
                 "project_basics",
                 _("项目名称和主要技术内容"),
                 False,
-                _("请填写%(m)s。") % {"m": "和".join(missing)},
+                _("请填写%(m)s。") % {"m": join_and(missing)},
             )
         else:
             self.add(
@@ -412,11 +413,11 @@ class _Checker:
                 no_number.append(required.name)
         parts = []
         if not_done:
-            parts.append(_("尚未完成：%(p)s") % {"p": "、".join(not_done)})
+            parts.append(_("尚未完成：%(p)s") % {"p": join_list(not_done)})
         if no_number:
-            parts.append(_("请填写文号：%(p)s") % {"p": "、".join(no_number)})
+            parts.append(_("请填写文号：%(p)s") % {"p": join_list(no_number)})
         if parts:
-            self.add("prerequisites", _("前期手续"), False, "；".join(parts) + "。")
+            self.add("prerequisites", _("前期手续"), False, join_sentence(parts))
         else:
             self.add("prerequisites", _("前期手续"), True, _("前期手续均已完成。"))
 
@@ -459,7 +460,7 @@ class _Checker:
                 "attachments",
                 _("申报材料"),
                 False,
-                _("缺少必须提供的材料：%(m)s。") % {"m": "、".join(missing)},
+                _("缺少必须提供的材料：%(m)s。") % {"m": join_list(missing)},
             )
         else:
             self.add(
@@ -534,7 +535,7 @@ class NotEligible(ValidationError):
         self.failed = failed
         self.summary = _("申报未通过资格审查，有 %(n)d 项不符合要求：%(labels)s。") % {
             "n": len(failed),
-            "labels": "、".join(r.label for r in failed),
+            "labels": join_list(r.label for r in failed),
         }
 
 

@@ -13,8 +13,8 @@ list (cells that start with = + - @ are neutralised). All from the scoped select
   leading apostrophe, so Excel (or a spreadsheet that imports the file) shows the text and never
   evaluates it; characters XML cannot carry are dropped.
 * Money: numbers, not text — the yuan columns with two decimals, and 万元 columns beside them (the
-  exact amount ÷ 10,000, shown with two decimals). The fixed-asset share is a percentage. Times are
-  Beijing time (Asia/Shanghai).
+  exact amount ÷ 10,000 from ``jigai.core.money.to_wan``, shown with two decimals). The fixed-asset
+  share is a percentage. Times are Beijing time (Asia/Shanghai).
 * Every export is recorded in the audit trail (``application.export``) with its filters and row count.
 """
 
@@ -43,13 +43,13 @@ from jigai.applications import selectors
 from jigai.applications.choices import ApplicationStatus
 from jigai.applications.models import Application
 from jigai.audit.services import audit_record
+from jigai.core.money import to_wan
 from jigai.core.permissions import require
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 2000
-WAN = Decimal(10000)
-WAN_PLACES = Decimal("0.000001")  # yuan have two places, so 万元 have six: exact
+WAN_PLACES = 6  # yuan have two places, so 万元 have six: exact; the cell format shows two
 #: text starting with one of these is a formula (or can become one) in Excel and other spreadsheets
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 YUAN_FORMAT = "#,##0.00"
@@ -94,7 +94,7 @@ def _joined(code: Any, name: Any) -> str:
 
 
 def _wan(amount: Decimal | None) -> Decimal | None:
-    return None if amount is None else (amount / WAN).quantize(WAN_PLACES)
+    return None if amount is None else to_wan(amount, WAN_PLACES)
 
 
 def _local(moment: Any) -> Any:

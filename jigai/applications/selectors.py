@@ -22,6 +22,7 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.applications.models import Application, Attachment
 from jigai.core.permissions import ALLOW, Decision, deny
 from jigai.core.scoping import Scope, scope_for
+from jigai.core.text import join_list
 from jigai.reference.codes import normalise_code
 
 #: sort keys of the list; a leading "-" sorts descending
@@ -54,7 +55,7 @@ def _ordering(sort: str | None, *, with_drafts: bool) -> list[OrderBy]:
         raise ValidationError(
             {
                 "sort": _("无法按“%(s)s”排序，可选：%(options)s。")
-                % {"s": key, "options": "、".join(SORT_FIELDS)}
+                % {"s": key, "options": join_list(SORT_FIELDS)}
             }
         )
     # The id breaks ties so that pages never overlap; "-submitted_at, id" is the index order.

@@ -35,6 +35,7 @@ from jigai.audit.services import audit_record, diff, snapshot
 from jigai.calls.models import Call, CallRules
 from jigai.catalog.models import CatalogItem
 from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has_role, require
+from jigai.core.text import join_list
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import Enterprise
 from jigai.reference.codes import normalise_code
@@ -246,7 +247,7 @@ def _resolve(application: Application, rules: CallRules, data: ApplicationDraft)
                     "“%(c)s”不是本通知的投资项目，可选：%(options)s。"
                 ) % {
                     "c": line.item_code,
-                    "options": "、".join(f"{i.code}（{i.name}）" for i in items.values()),
+                    "options": join_list(f"{i.code}（{i.name}）" for i in items.values()),
                 }
             elif eligible_item.code in seen:
                 errors[f"investment_lines.{index}.item_code"] = _("投资项目“%(n)s”重复填写。") % {

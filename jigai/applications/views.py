@@ -40,6 +40,7 @@ from jigai.applications.models import Application, Attachment
 from jigai.calls import selectors as call_selectors
 from jigai.calls.models import Call, CallAttachmentRequirement, CallRules
 from jigai.core.permissions import has_role, require
+from jigai.core.text import join_list
 from jigai.review.district import application_resubmit
 from jigai.review.district_checks import RULES_SETTLED_AT_SUBMISSION
 from jigai.review.models import CorrectionRequest
@@ -136,7 +137,7 @@ def _submit_state(application: Application, user: Any, results: list[RuleResult]
     elif failed:
         reason = _("还有 %(n)d 项条件不满足（%(labels)s），全部满足后才能提交。") % {
             "n": len(failed),
-            "labels": "、".join(r.label for r in failed),
+            "labels": join_list(r.label for r in failed),
         }
     else:
         reason = ""

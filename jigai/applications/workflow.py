@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 import jigai.applications.duplicates as duplicates
 import jigai.applications.eligibility as eligibility
@@ -38,6 +37,7 @@ import jigai.review.district_checks as district_checks
 import jigai.review.experts_checks as experts_checks
 from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
+from jigai.core.text import join_list
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,7 @@ def available(application: Any, actor: Any) -> list[tuple[Transition, str | None
 
 def refusal(transition: Transition, application: Any, actor: Any) -> str | None:
     if getattr(actor, "role", None) not in transition.roles:
-        names = pgettext("list separator", "、").join(str(Role(r).label) for r in sorted(transition.roles))
+        names = join_list(str(Role(r).label) for r in sorted(transition.roles))
         return str(_("只有%(roles)s可以执行“%(action)s”。") % {"roles": names, "action": transition.label})
     for guard in transition.guards:
         reason = guard(application, actor)

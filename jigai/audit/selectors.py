@@ -19,6 +19,7 @@ from jigai.accounts.choices import Role
 from jigai.audit.choices import Outcome
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import Decision, deny, has_role, require
+from jigai.core.text import join_list
 
 #: dates in filters are calendar days in Shanghai, whatever the server's time zone
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -81,7 +82,7 @@ def audit_event_list(
     outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
     outcomes = [o for o in outcomes if o]
     if unknown := [o for o in outcomes if o not in Outcome.values]:
-        raise ValidationError({"outcome": _("未知的结果：%(value)s。") % {"value": "、".join(unknown)}})
+        raise ValidationError({"outcome": _("未知的结果：%(value)s。") % {"value": join_list(unknown)}})
     if outcomes:
         qs = qs.filter(outcome__in=outcomes)
     if ip_address := (ip_address or "").strip():

@@ -1,5 +1,8 @@
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+StrOrPromise = str | Promise
 
 
 class CallStatus(models.TextChoices):
@@ -34,11 +37,11 @@ class DistrictShareBase(models.TextChoices):
 
 #: The file types a call may allow for an attachment (extension → label shown to enterprises). The
 #: applications app checks an uploaded file's content against these, not its name.
-ATTACHMENT_FILE_TYPES: dict[str, str] = {
+ATTACHMENT_FILE_TYPES: dict[str, StrOrPromise] = {
     "pdf": "PDF",
     "jpg": "JPG",
     "png": "PNG",
-    "docx": "Word（DOCX）",
-    "xlsx": "Excel（XLSX）",
+    "docx": _("Word（DOCX）"),
+    "xlsx": _("Excel（XLSX）"),
     "zip": "ZIP",
 }

@@ -25,6 +25,7 @@ from jigai.calls.models import (
     CallPrerequisite,
     CallRules,
 )
+from jigai.core.text import join_list
 from jigai.reference.models import District
 
 ONE = Decimal("1")
@@ -232,7 +233,7 @@ def children_problems(children: RulesChildren, *, complete: bool = True) -> Prob
 
 def _attachment_problems(problems: Problems, attachments: list[AttachmentSpec]) -> None:
     _unique_codes(problems, "attachments", [a.code for a in attachments], _("附件"))
-    known = "、".join(ATTACHMENT_FILE_TYPES)
+    known = join_list(ATTACHMENT_FILE_TYPES)
     for a in attachments:
         if not a.name:
             _add(problems, "attachments", _("附件“%(code)s”缺少名称。") % {"code": a.code})
@@ -245,7 +246,7 @@ def _attachment_problems(problems: Problems, attachments: list[AttachmentSpec]) 
                 problems,
                 "attachments",
                 _("附件“%(name)s”的文件类型 %(types)s 不受支持（可选：%(known)s）。")
-                % {"name": a.name, "types": "、".join(unknown), "known": known},
+                % {"name": a.name, "types": join_list(unknown), "known": known},
             )
         if not 1 <= a.max_size_mb <= settings.JIGAI_UPLOAD_MAX_MB:
             _add(
@@ -322,7 +323,7 @@ def rules_problems(rules: CallRules) -> Problems:
         _add(
             problems,
             "district_shares",
-            _("缺少以下区的区级支持设置：%(names)s。") % {"names": "、".join(d.name for d in missing)},
+            _("缺少以下区的区级支持设置：%(names)s。") % {"names": join_list(d.name for d in missing)},
         )
     return problems
 

@@ -40,6 +40,7 @@ from jigai.calls.rules import (
 from jigai.catalog.choices import CatalogItemKind, CatalogStatus
 from jigai.catalog.models import CatalogItem, CatalogVersion
 from jigai.core.permissions import ALLOW, Decision, deny, has_role, require
+from jigai.core.text import join_list
 
 CALL_FIELDS = [
     "title",
@@ -150,7 +151,7 @@ def _direction_items(version: CatalogVersion, codes: Sequence[str] | None) -> li
         raise ValidationError(
             {
                 "direction_codes": _("支持目录“%(title)s”中没有支持方向 %(codes)s。")
-                % {"title": version.title, "codes": "、".join(unknown)}
+                % {"title": version.title, "codes": join_list(unknown)}
             }
         )
     return [found[c] for c in wanted]

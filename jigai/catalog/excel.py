@@ -23,6 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from jigai.catalog.choices import CatalogItemKind, SixIzations
 from jigai.catalog.rows import CatalogRow
+from jigai.core.text import join_list
 
 HEADER = ["编号", "上级编号", "类别", "名称", "六化归类", "行业代码", "说明"]
 SHEET_TITLE = "支持目录"
@@ -145,7 +146,7 @@ def read_workbook(file: IO[bytes]) -> SheetRows:
         while header and not header[-1]:
             header.pop()
         if header[: len(HEADER)] != HEADER:
-            result.errors.append(_("第 1 行：表头应为“%(expected)s”。") % {"expected": "、".join(HEADER)})
+            result.errors.append(_("第 1 行：表头应为“%(expected)s”。") % {"expected": join_list(HEADER)})
             return result
         for number, values in enumerate(lines, start=2):
             cells = [_text(v) for v in values[: len(HEADER)]]

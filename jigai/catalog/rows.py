@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from jigai.catalog.choices import CatalogItemKind, SixIzations
+from jigai.core.text import join_list
 
 CODE_MAX_LENGTH = 20
 NAME_MAX_LENGTH = 200
@@ -101,12 +102,12 @@ def _row_errors(
         add("parent_code", _("上级编号 %(code)s 不是支持领域") % {"code": row.parent_code})
 
     if row.group and row.group not in SixIzations.values:
-        labels = "、".join(str(label) for label in SixIzations.labels)
+        labels = join_list(str(label) for label in SixIzations.labels)
         add("group", _("六化归类应为%(labels)s之一，或留空") % {"labels": labels})
 
     unknown = [c for c in row.industry_codes if c not in industries]
     if unknown:
-        add("industry_codes", _("行业代码 %(codes)s 不存在") % {"codes": "、".join(unknown)})
+        add("industry_codes", _("行业代码 %(codes)s 不存在") % {"codes": join_list(unknown)})
     return out
 
 

@@ -13,9 +13,9 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from jigai.accounts.choices import Role
+from jigai.core.text import join_list
 
 
 class Decision(NamedTuple):
@@ -56,5 +56,5 @@ def has_role(user: Any, roles: Iterable[str], what: str) -> Decision:
     role_set = set(roles)
     if user.role in role_set:
         return ALLOW
-    names = pgettext("list separator", "、").join(str(Role(r).label) for r in roles)
+    names = join_list(str(Role(r).label) for r in roles)
     return deny(_("只有%(roles)s可以%(what)s。") % {"roles": names, "what": what})

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.utils.translation import pgettext
 
-__all__ = ["join_clauses", "join_list"]
+__all__ = ["join_and", "join_clauses", "join_list", "join_sentence"]
 
 
 def join_list(items: Iterable[Any]) -> str:
@@ -23,3 +23,17 @@ def join_list(items: Iterable[Any]) -> str:
 def join_clauses(clauses: Iterable[Any]) -> str:
     """Clauses of one sentence: "按…支持，最高 500 万元，验收后拨付" / "…, up to …, paid after …"."""
     return pgettext("clause separator", "，").join(str(clause) for clause in clauses)
+
+
+def join_and(items: Iterable[Any]) -> str:
+    """A series ending in "and": "甲、乙和丙" / "a, b and c"; one item alone, none → ""."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    return pgettext("list last separator", "和").join([join_list(words[:-1]), words[-1]])
+
+
+def join_sentence(parts: Iterable[Any]) -> str:
+    """Parts of one sentence set apart by semicolons, with its full stop: "甲；乙。" / "a; b."."""
+    separator = pgettext("sentence part separator", "；")
+    return separator.join(str(part) for part in parts) + pgettext("sentence end", "。")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from jigai.accounts.choices import DISTRICT_ROLES, Role
 from jigai.core.permissions import ALLOW, Decision, deny, has_role
+from jigai.core.text import join_list
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import Enterprise
 
@@ -95,7 +96,7 @@ def status_problem(enterprise: Enterprise, name: str) -> str:
     transition = TRANSITIONS[name]
     if enterprise.status in transition.sources:
         return ""
-    allowed = "、".join(str(EnterpriseStatus(s).label) for s in sorted(transition.sources))
+    allowed = join_list(str(EnterpriseStatus(s).label) for s in sorted(transition.sources))
     return _("该企业当前为“%(status)s”，只有“%(allowed)s”的企业可以%(what)s。") % {
         "status": enterprise.get_status_display(),
         "allowed": allowed,

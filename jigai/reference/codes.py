@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jigai.core.text import join_list
 from jigai.reference.data import DISTRICTS
 
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
@@ -184,7 +185,7 @@ def check_credit_code(raw: str | None) -> CodeCheck:
     if bad:
         errors.append(
             _("%(where)s不是统一社会信用代码允许的字符（只用数字和除 I、O、S、V、Z 以外的大写字母）。")
-            % {"where": "、".join(bad)}
+            % {"where": join_list(bad)}
         )
     if errors:
         return CodeCheck(code, False, errors)
@@ -199,7 +200,7 @@ def check_credit_code(raw: str | None) -> CodeCheck:
         if entity_type in types:
             facts.append((_("机构类别"), f"{entity_type} {types[entity_type]}"))
         else:
-            allowed = "、".join(f"{k} {v}" for k, v in types.items())
+            allowed = join_list(f"{k} {v}" for k, v in types.items())
             errors.append(
                 _("第 2 位机构类别代码“%(t)s”不是登记管理部门“%(a)s”使用的类别（应为：%(allowed)s）。")
                 % {"t": entity_type, "a": REGISTRATION_AUTHORITIES[authority], "allowed": allowed}

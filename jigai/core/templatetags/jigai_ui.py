@@ -9,9 +9,9 @@ from django import forms, template
 from django.forms import BoundField
 from django.http import HttpRequest
 from django.utils.html import format_html
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 
-from jigai.core import money
+from jigai.core import money, text
 
 register = template.Library()
 
@@ -138,3 +138,21 @@ def paren(text: Any) -> str:
     """``{{ amount|wan|paren }}`` → "（972.61 万元）" in Chinese, " (972.61 10k yuan)" in English: the
     brackets of the language, never full-width ones typed around translated text."""
     return gettext("（%(text)s）") % {"text": text}
+
+
+@register.simple_tag
+def colon() -> str:
+    """``{{ label }}{% colon %}{{ value }}``: "：" in Chinese, ": " in English."""
+    return pgettext("label colon", "：")
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """Between the items of a series in a loop: "、" in Chinese, ", " in English."""
+    return pgettext("list separator", "、")
+
+
+@register.filter
+def join_list(items: Any) -> str:
+    """``{{ names|join_list }}``: "甲、乙" in Chinese, "甲, 乙" in English (``jigai.core.text``)."""
+    return text.join_list(items or [])
