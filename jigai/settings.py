@@ -227,6 +227,8 @@ JIGAI_IDLE_TIMEOUT_MINUTES = env_int("JIGAI_IDLE_TIMEOUT_MINUTES", 30)
 # generated on first use (keep it out of the database's backups' reach; mode 0600).
 JIGAI_AUDIT_KEYS = os.environ.get("JIGAI_AUDIT_KEYS", "")
 JIGAI_AUDIT_KEY_FILE = os.environ.get("JIGAI_AUDIT_KEY_FILE", str(VAR_DIR / "audit_keys"))
+# Where manage.py backup writes (put it on another volume, and copy it off the machine).
+JIGAI_BACKUP_DIR = os.environ.get("JIGAI_BACKUP_DIR", str(VAR_DIR / "backups"))
 # Audit events are kept this long (never fewer than 183 days: 6 months); manage.py audit_purge.
 JIGAI_AUDIT_RETENTION_DAYS = env_int("JIGAI_AUDIT_RETENTION_DAYS", 183)
 # Keyed checkpoints (JSON lines) that audit_verify compares against: put it on another volume.

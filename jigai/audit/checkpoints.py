@@ -41,6 +41,9 @@ logger = logging.getLogger("jigai.audit.checkpoint")
 
 CHECKPOINT = "checkpoint"
 PURGE = "purge"
+#: after a database restore from backup, the operator acknowledges (audited, with a reason) that
+#: the events after the backup are gone: checkpoints before this line no longer apply
+RESTORE = "restore"
 _SIGNED_FIELDS = ("kind", "at", "seq", "hash", "count", "first_seq", "key_id")
 
 
@@ -71,8 +74,14 @@ class CheckpointFile:
     bad_line: tuple[int, str] | None = None
 
     @property
+    def current(self) -> list[Checkpoint]:
+        """The entries since the last acknowledged restore (all of them if there was none)."""
+        starts = [i for i, e in enumerate(self.entries) if e.kind == RESTORE]
+        return self.entries[starts[-1] :] if starts else list(self.entries)
+
+    @property
     def checkpoints(self) -> list[Checkpoint]:
-        return [e for e in self.entries if e.kind == CHECKPOINT]
+        return [e for e in self.current if e.kind == CHECKPOINT]
 
     @property
     def last_purge(self) -> Checkpoint | None:
@@ -131,7 +140,7 @@ def read_checkpoints(path: Path | None = None) -> CheckpointFile:
         if key is None:
             result.bad_line = (number, f"签名密钥“{entry.key_id}”不在配置的密钥中")
             return result
-        if entry.kind not in (CHECKPOINT, PURGE) or not compare_digest(_mac(entry, key), mac):
+        if entry.kind not in (CHECKPOINT, PURGE, RESTORE) or not compare_digest(_mac(entry, key), mac):
             result.bad_line = (number, "签名不符，检查点被改动")
             return result
         result.entries.append(entry)

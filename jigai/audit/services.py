@@ -323,6 +323,42 @@ def audit_chain_check(*, batch_size: int = VERIFY_BATCH_SIZE, use_checkpoints: b
     return _compare_checkpoints(report, file, first_seq)
 
 
+def audit_restore_acknowledge(*, reason: str, batch_size: int = VERIFY_BATCH_SIZE) -> checkpoints.Checkpoint:
+    """After the database was restored from a backup: the chain in the database is whole but
+    shorter than the checkpoints say. With a reason (recorded as an ``audit.restore`` event), sign
+    a ``restore`` line at its head, so that later checkpoints start from there; the earlier
+    checkpoints stay in the file as the record of what the restore lost. Returns the checkpoint
+    written after it."""
+    reason = reason.strip()
+    if not reason:
+        raise checkpoints.CheckpointError(_("请说明恢复的原因（例如事件报告编号）。"))
+    report = audit_chain_check(batch_size=batch_size, use_checkpoints=False)
+    if not report.ok:
+        raise checkpoints.CheckpointError(chain_report_summary(report))
+    file = checkpoints.read_checkpoints()
+    first_seq, _prev = file.anchor()
+    newest = max((cp.seq for cp in file.checkpoints), default=0)
+    with transaction.atomic():
+        checkpoints.append(
+            {
+                "kind": checkpoints.RESTORE,
+                "seq": report.last_seq,
+                "hash": report.last_hash,
+                "count": report.checked,
+                "first_seq": first_seq,
+            }
+        )
+        audit_record(
+            actor=None,
+            action="audit.restore",
+            object_type="audit.chain",
+            object_repr=_("审计链"),
+            changes={"head_seq": report.last_seq, "checkpointed_seq": newest},
+            message=reason,
+        )
+    return audit_checkpoint_write(batch_size=batch_size)
+
+
 def audit_checkpoint_write(*, batch_size: int = VERIFY_BATCH_SIZE) -> checkpoints.Checkpoint:
     """Verify the events added since the last checkpoint, then append a new checkpoint.
 
@@ -333,10 +369,10 @@ def audit_checkpoint_write(*, batch_size: int = VERIFY_BATCH_SIZE) -> checkpoint
     if file.bad_line is not None:
         raise checkpoints.CheckpointError(_file_problem(file.bad_line).message)
     first_seq, first_prev = file.anchor()
-    previous = [cp for cp in file.entries if cp.seq >= first_seq - 1]
+    previous = [cp for cp in file.current if cp.seq >= first_seq - 1]
     if previous:
         base = max(previous, key=lambda cp: cp.seq)
-        if base.kind == checkpoints.CHECKPOINT:
+        if base.kind in (checkpoints.CHECKPOINT, checkpoints.RESTORE):
             stored = AuditEvent.objects.filter(seq=base.seq).values_list("hash", flat=True).first()
             if stored != base.hash:
                 raise checkpoints.CheckpointError(

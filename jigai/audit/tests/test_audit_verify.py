@@ -266,3 +266,20 @@ def test_small_batches_read_the_whole_chain(chain: list[AuditEvent]) -> None:
     out = StringIO()
     call_command("audit_verify", "--batch-size", "2", stdout=out)
     assert "审计链完整：共 5 条事件" in out.getvalue()
+
+
+def test_after_a_restore_the_operator_acknowledges_the_gap_and_checkpoints_resume(
+    chain: list[AuditEvent], behind_the_back: Tamper, audit_checkpoint_file: Any
+) -> None:
+    call_command("audit_checkpoint", stdout=StringIO())
+    with behind_the_back() as cursor:  # as a restore from an older backup leaves it
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq >= %s", [4])
+    with pytest.raises(CommandError, match="未写入检查点"):
+        call_command("audit_checkpoint", stdout=StringIO())
+    call_command("audit_checkpoint", "--after-restore", "事件报告 2026-07", stdout=StringIO())
+    restore = AuditEvent.objects.get(action="audit.restore")
+    assert restore.message == "事件报告 2026-07"
+    assert restore.changes == {"head_seq": 3, "checkpointed_seq": 5}
+    assert "审计链完整" in _verify()
+    kinds = [json.loads(line)["kind"] for line in audit_checkpoint_file.read_text().splitlines()]
+    assert kinds == ["checkpoint", "restore", "checkpoint"]

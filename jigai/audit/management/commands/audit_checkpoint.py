@@ -10,21 +10,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from jigai.audit.checkpoints import CheckpointError, checkpoint_path
-from jigai.audit.services import audit_checkpoint_write
+from jigai.audit.services import audit_checkpoint_write, audit_restore_acknowledge
 
 
 class Command(BaseCommand):
     help = "校验上一个检查点之后的审计事件，并在数据库之外的检查点文件中追加一条带密钥签名的检查点。"
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--after-restore",
+            metavar="REASON",
+            default="",
+            help="数据库从备份恢复后：确认备份之后的事件已丢失（记入审计日志），从当前链头重新开始检查点",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if checkpoint_path() is None:
             raise CommandError(_("未配置审计检查点文件（JIGAI_AUDIT_CHECKPOINT_FILE）。"), returncode=2)
         try:
-            entry = audit_checkpoint_write()
+            if options["after_restore"]:
+                entry = audit_restore_acknowledge(reason=options["after_restore"])
+            else:
+                entry = audit_checkpoint_write()
         except CheckpointError as exc:
             raise CommandError(_("未写入检查点：%(why)s") % {"why": exc}, returncode=1) from exc
         self.stdout.write(
