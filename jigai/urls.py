@@ -12,6 +12,7 @@ urlpatterns = [
     path("calls/", include("jigai.calls.urls")),
     path("applications/", include("jigai.applications.urls")),
     path("review/", include("jigai.review.urls")),
+    path("funds/", include("jigai.funds.urls")),
     path("publicity/", include("jigai.review.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
