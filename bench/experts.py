@@ -13,14 +13,14 @@ institutions, and declared conflicts — so the conflict rules have something to
 
 Measured (best of ``--repeat`` runs; each draw starts from an empty panel):
 
-* **draw** — :func:`jigai.review.experts_draw.expert_panel_draw`, the whole service: the pool,
+* **draw** — :func:`jigai.experts.draw.expert_panel_draw`, the whole service: the pool,
   relations and conflicts read in a few queries, candidates and the seeded draw in Python, the
   assignments and draw records written with ``bulk_create``, the audit event and the experts'
   notices. Beside it, **draw SQL**: one ``INSERT … SELECT`` that picks 5 random matching,
   conflict-free experts per application with ``ROW_NUMBER() OVER (PARTITION BY application ORDER
   BY random())`` (no reproducible seed, no draw records, no fall-back to the whole pool: the work
   the database cannot avoid).
-* **ranking** — :func:`jigai.review.decision.call_ranking` (every application in comprehensive
+* **ranking** — :func:`jigai.decisions.services.call_ranking` (every application in comprehensive
   review, best final score first, with the amounts and the running total) after the panel is
   scored and closed. Beside it, **ranking SQL**: the same query run directly, every row fetched.
 * the query count of the expert's assignment list (page and API) for the experts with the fewest
@@ -224,10 +224,10 @@ def _generate(args: argparse.Namespace) -> dict[str, Any]:
     from jigai.catalog.services import catalog_version_create, catalog_version_publish
     from jigai.enterprises.choices import EnterpriseStatus
     from jigai.enterprises.models import Enterprise
+    from jigai.experts.models import ExpertConflict, ExpertProfile
     from jigai.reference.choices import IndustryLevel
     from jigai.reference.codes import generate_credit_code
     from jigai.reference.models import District, Industry
-    from jigai.review.models import ExpertConflict, ExpertProfile
 
     rng = random.Random(args.seed)
     commission = Organisation.objects.create(
@@ -416,10 +416,11 @@ def child(args: argparse.Namespace) -> int:
     from jigai.accounts.models import User
     from jigai.applications.choices import ApplicationStatus
     from jigai.applications.models import Application
-    from jigai.review.choices import AssignmentStatus
-    from jigai.review.experts_draw import expert_panel_draw
-    from jigai.review.experts_scoring import expert_panel_close
-    from jigai.review.models import Assignment, Notification, Panel
+    from jigai.experts.choices import AssignmentStatus
+    from jigai.experts.draw import expert_panel_draw
+    from jigai.experts.models import Assignment, Panel
+    from jigai.experts.scoring import expert_panel_close
+    from jigai.notifications.models import Notification
 
     call_command("migrate", verbosity=0)
     reverse("review:expert_assignments")  # load the URL configuration before anything is timed
@@ -528,7 +529,7 @@ def _rank(args: argparse.Namespace, call: Any, actor: Any) -> tuple[float, float
 
     from jigai.applications.choices import ApplicationStatus
     from jigai.applications.models import Application
-    from jigai.review.choices import AssignmentStatus
+    from jigai.experts.choices import AssignmentStatus
 
     queryset = (
         Application.objects.filter(call=call, status=ApplicationStatus.COMPREHENSIVE_REVIEW)
@@ -544,7 +545,7 @@ def _rank(args: argparse.Namespace, call: Any, actor: Any) -> tuple[float, float
         )
     )
     try:
-        from jigai.review.decision import call_ranking
+        from jigai.decisions.services import call_ranking
 
         def rank() -> int:
             return len(call_ranking(actor=actor, call=call).rows)

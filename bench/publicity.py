@@ -183,9 +183,9 @@ class Filler:
         from jigai.calls.services import call_create, call_publish
         from jigai.catalog.defaults import default_catalog_items
         from jigai.catalog.services import catalog_version_create, catalog_version_publish
-        from jigai.review.choices import ProposedListStatus
-        from jigai.review.models import ProposedList
-        from jigai.review.workingdays import publicity_closing
+        from jigai.decisions.choices import ProposedListStatus
+        from jigai.decisions.models import ProposedList
+        from jigai.workdays.workingdays import publicity_closing
 
         self.rng = random.Random(args.seed)
         self.serial = 0
@@ -326,7 +326,7 @@ class Filler:
     def list_members(self, count: int, *, list_index: int) -> None:
         """``count`` more applications on a list (publicity or approved), each with its decision."""
         from jigai.applications.choices import ApplicationStatus
-        from jigai.review.models import Decision
+        from jigai.decisions.models import Decision
 
         proposed_list = self.lists[list_index]
         status = ApplicationStatus.PUBLICITY if list_index == 0 else ApplicationStatus.APPROVED

@@ -12,6 +12,7 @@
 """
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
@@ -81,6 +82,14 @@ class OfflineSwagger(Swagger):
 
 
 class JigaiAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """ninja's ``<module>_<function>``, except that a module may keep the prefix it had before it
+        moved (``OPERATION_ID_PREFIX``), so that clients generated from the document keep working."""
+        prefix = getattr(sys.modules.get(operation.view_func.__module__), "OPERATION_ID_PREFIX", None)
+        if prefix:
+            return f"{prefix}_{operation.view_func.__name__}"
+        return super().get_openapi_operation_id(operation)
+
     @property
     def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
         patterns, app_name, namespace = super().urls
@@ -178,6 +187,9 @@ api.add_router("/audit", "jigai.audit.api.router")
 api.add_router("/catalog", "jigai.catalog.api.router")
 api.add_router("/calls", "jigai.calls.api.router")
 api.add_router("/applications", "jigai.applications.api.router")
-api.add_router("/review", "jigai.review.api.router")
-api.add_router("/notifications", "jigai.review.api.notifications_router")
+# The review stage's apps share the /review prefix (their paths before the review app was split).
+api.add_router("/review", "jigai.recommendations.api.router")
+api.add_router("/review", "jigai.experts.api.router")
+api.add_router("/review", "jigai.decisions.api.router")
+api.add_router("/notifications", "jigai.notifications.api.router")
 api.add_router("/funds", "jigai.funds.api.router")

@@ -82,10 +82,16 @@ INSTALLED_APPS = [
     "jigai.accounts",
     "jigai.enterprises",
     "jigai.audit",
+    "jigai.workdays",
+    "jigai.notifications",
     "jigai.catalog",
     "jigai.calls",
     "jigai.applications",
-    "jigai.review",
+    # The review stage, in workflow order (each adds its transitions to the workflow table in this order)
+    "jigai.recommendations",
+    "jigai.experts",
+    "jigai.decisions",
+    "jigai.review",  # migrations only (see jigai/review/models.py)
     "jigai.funds",
     "jigai.demo",
 ]

@@ -96,7 +96,7 @@ def user_login_attempt(*, username: str, password: str, request: Any = None) -> 
 
 def _notify_lock(user: User, message: str) -> None:
     """Tell the owner (in-app and by e-mail): the answer to the client never says so."""
-    from jigai.review.notifications import notify
+    from jigai.notifications.services import notify
 
     notify(users=[user], verb=_("登录锁定"), message=message)
 

@@ -4,5 +4,5 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "jigai.applications"
     verbose_name = "项目申报"
-    # The district officer's to-do for submitted applications is registered by the review app
-    # (jigai/review/apps.py), which owns the district review step.
+    # The district officer's to-do for submitted applications is registered by the recommendations
+    # app (jigai/recommendations/apps.py), which owns the district review step.

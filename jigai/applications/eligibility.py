@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 #: states in which the enterprise may still change the application (and its rules follow the call's)
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
+#: eligibility rules that stop applying once an application has been submitted (a corrected return
+#: is checked again against every other rule)
+RULES_SETTLED_AT_SUBMISSION = frozenset({"call_open"})
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,9 @@ by the services from the investment lines, so lists can filter, sort and sum the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -24,16 +25,14 @@ class ApplicationQuerySet(ScopedQuerySet):
     scope_organisation_field = "enterprise__organisation_id"
     scope_district_field = "district_id"
 
-    def scope_expert_q(self, user: Any) -> models.Q | None:
-        """An expert sees an application only through its own assignment, and only once it has
-        declared no conflict of interest (accepted) — and after it scored (scored)."""
-        from jigai.review.choices import AssignmentStatus
-        from jigai.review.models import Assignment
+    #: what an expert may read, set by the experts app (which owns the assignments) when it is
+    #: ready; without it an expert sees no application
+    expert_scope: ClassVar[Callable[[Any], models.Q] | None] = None
 
-        assigned = Assignment.objects.filter(
-            expert__user=user, status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.SCORED)
-        ).values("application_id")
-        return models.Q(pk__in=assigned)
+    def scope_expert_q(self, user: Any) -> models.Q | None:
+        """An expert sees an application only through its own assignment (see ``expert_scope``)."""
+        scope = type(self).expert_scope
+        return scope(user) if scope is not None else None
 
 
 class Application(models.Model):

@@ -38,6 +38,7 @@ from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has
 from jigai.core.text import join_list
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import Enterprise
+from jigai.notifications.services import transition_notify
 from jigai.reference.codes import normalise_code
 from jigai.reference.models import District
 
@@ -449,7 +450,8 @@ def application_transition(
     table or not from this state, a role or guard that does not allow it, a missing comment where
     one is required, and whatever the transition's checks refuse. Runs the checks and effects on the
     row locked for the transition, then writes the history row and the audit event (before/after of
-    the status and of every field the effects changed). Returns the updated application.
+    the status and of every field the effects changed) and tells whom the row's ``notify`` names
+    (in-app now, e-mail once the transaction commits). Returns the updated application.
     """
     _require_visible(actor, application, f"application.{action}")
     transition = _transition_for(application, action)
@@ -493,6 +495,15 @@ def application_transition(
             changes=diff({k: before[k] for k in recorded}, snapshot(locked, recorded)),
             message=comment,
         )
+        if transition.notify:
+            transition_notify(
+                application=locked,
+                action=transition.action,
+                label=str(transition.label),
+                comment=comment,
+                actor=actor,
+                recipients=transition.notify,
+            )
     return locked
 
 

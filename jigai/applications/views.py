@@ -29,6 +29,7 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.applications.drafts import draft_parse
 from jigai.applications.eligibility import (
     EDITABLE_STATUSES,
+    RULES_SETTLED_AT_SUBMISSION,
     NotEligible,
     RuleResult,
     application_totals,
@@ -41,9 +42,6 @@ from jigai.calls import selectors as call_selectors
 from jigai.calls.models import Call, CallAttachmentRequirement, CallRules
 from jigai.core.permissions import has_role, require
 from jigai.core.text import join_list
-from jigai.review.district import application_resubmit
-from jigai.review.district_checks import RULES_SETTLED_AT_SUBMISSION
-from jigai.review.models import CorrectionRequest
 
 PAGE_SIZE = 20
 #: the transitions by which the enterprise hands an application in (a draft, a corrected return)
@@ -227,13 +225,14 @@ def _edit_page(
     return render(request, "applications/form_edit.html", context, status=status)
 
 
-def _open_corrections(application: Application, user: Any) -> list[CorrectionRequest]:
-    """What a return asked the enterprise to correct (shown on the edit page until it resubmits)."""
+def _open_corrections(application: Application, user: Any) -> list[Any]:
+    """What a return asked the enterprise to correct (shown on the edit page until it resubmits).
+    The returns are the recommendations app's rows (``correction_requests``), read through the
+    application the user may see, so this app needs no import of that later one."""
     if application.status != ApplicationStatus.RETURNED:
         return []
     return list(
-        CorrectionRequest.objects.visible_to(user)
-        .filter(application=application, resolved_at__isnull=True)
+        application.correction_requests.filter(resolved_at__isnull=True)
         .select_related("requested_by")
         .prefetch_related("items")
     )
@@ -383,7 +382,9 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
     submit_transition = _submit_transition(application, request.user)
     try:
         if submit_transition is not None and submit_transition[0].action == "resubmit":
-            submitted = application_resubmit(actor=request.user, application=application)
+            submitted = services.application_transition(
+                actor=request.user, application=application, action="resubmit"
+            )
         else:
             submitted = services.application_submit(actor=request.user, application=application)
     except NotEligible as exc:

@@ -11,13 +11,18 @@ hold and what happens on the way:
 * ``effects`` — what the transition does besides the status (e.g. give the reference number):
   each changes the locked application and returns the names of the fields it changed, which the
   history and the audit event record.
+* ``notify`` — who is told once it is done (functions of :mod:`jigai.notifications.recipients`);
+  the acting user never is.
 
 A transition that is not in the table is refused with a reason.
 :func:`jigai.applications.services.application_transition` is the only code that changes
-``Application.status``; it writes the history row and the audit event.
+``Application.status``; it writes the history row and the audit event and sends the notices.
 
-The review states after "submitted" (district review, municipal review, experts, decision,
-publicity) are added to this table by the review workflow.
+The table is composed: this module holds the machinery and the enterprise's own transitions; each
+later stage's app registers its transitions from its ``AppConfig.ready`` (``workflow.py`` of
+jigai.recommendations, jigai.experts and jigai.decisions, in that order), so that this app never
+imports a later one. :func:`transitions` gives the whole table; ``manage.py workflow_doc --write``
+prints it into docs/workflows.md.
 """
 
 from __future__ import annotations
@@ -32,12 +37,10 @@ from django.utils.translation import gettext_lazy as _
 import jigai.applications.duplicates as duplicates
 import jigai.applications.eligibility as eligibility
 import jigai.applications.numbering as numbering
-import jigai.review.decision_checks as decision_checks
-import jigai.review.district_checks as district_checks
-import jigai.review.experts_checks as experts_checks
 from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.core.text import join_list
+from jigai.notifications.recipients import Recipients, district_officers
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Transition:
     comment_required: bool = False
     checks: tuple[Check, ...] = field(default_factory=tuple)
     effects: tuple[Effect, ...] = field(default_factory=tuple)
+    notify: tuple[Recipients, ...] = field(default_factory=tuple)
 
 
 def applicant_only(application: Any, actor: Any) -> str | None:
@@ -96,6 +100,7 @@ TRANSITIONS: tuple[Transition, ...] = (
             stamp_submitted_at,
             duplicates.flag_near_duplicates,
         ),
+        notify=(district_officers,),
     ),
     Transition(
         action="withdraw",
@@ -110,154 +115,32 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 
-def in_actor_district(application: Any, actor: Any) -> str | None:
-    """District review is done by the bureau of the application's district (属地原则)."""
-    if getattr(actor, "district_id", None) != application.district_id:
-        return str(_("只有项目属地区的经济主管部门可以办理此事项。"))
-    return None
-
-
-MUNICIPAL = frozenset({Role.MUNICIPAL_OFFICER})
-MUNICIPAL_HEAD = frozenset({Role.MUNICIPAL_HEAD})
-
-# The review workflow (issue 4). District review → recommendation signed by the district head →
-# municipal first review → expert review → comprehensive review → the head's proposed list →
-# publicity (公示) → approval. Checks and effects of these steps are attached by the review app's
-# services (jigai/review/), which call application_transition.
-REVIEW_TRANSITIONS: tuple[Transition, ...] = (
-    Transition(
-        action="district_start",
-        sources=frozenset({S.SUBMITTED, S.RESUBMITTED}),
-        target=S.DISTRICT_REVIEW,
-        roles=frozenset({Role.DISTRICT_OFFICER}),
-        label=_("受理并开始区级审核"),
-        guards=(in_actor_district,),
-    ),
-    Transition(
-        action="district_return",
-        sources=frozenset({S.DISTRICT_REVIEW}),
-        target=S.RETURNED,
-        roles=frozenset({Role.DISTRICT_OFFICER}),
-        label=_("退回企业修改"),
-        guards=(in_actor_district,),
-        comment_required=True,
-        checks=(district_checks.require_correction_items,),
-        effects=(district_checks.leave_prepared_recommendation,),
-    ),
-    Transition(
-        action="resubmit",
-        sources=frozenset({S.RETURNED}),
-        target=S.RESUBMITTED,
-        roles=frozenset({Role.ENTERPRISE}),
-        label=_("修改后重新提交"),
-        guards=(applicant_only,),
-        # Eligibility again except the window (closed long before a return comes back), never a
-        # duplicate; the district's forward date does not apply (docs/workflows.md).
-        checks=(district_checks.require_eligible_except_window, duplicates.refuse_hard_duplicates),
-        effects=(
-            eligibility.record_rules,
-            duplicates.flag_near_duplicates,
-            district_checks.resolve_corrections,
-        ),
-    ),
-    Transition(
-        action="district_recommend",
-        sources=frozenset({S.DISTRICT_REVIEW}),
-        target=S.RECOMMENDED,
-        roles=frozenset({Role.DISTRICT_HEAD}),
-        label=_("签发推荐"),
-        guards=(in_actor_district,),
-        checks=(district_checks.require_signed_recommendation,),
-    ),
-    Transition(
-        action="district_decline",
-        sources=frozenset({S.DISTRICT_REVIEW}),
-        target=S.NOT_RECOMMENDED,
-        roles=frozenset({Role.DISTRICT_HEAD}),
-        label=_("不予推荐"),
-        guards=(in_actor_district,),
-        comment_required=True,
-        effects=(district_checks.leave_prepared_recommendation,),
-    ),
-    Transition(
-        action="municipal_start",
-        sources=frozenset({S.RECOMMENDED}),
-        target=S.MUNICIPAL_REVIEW,
-        roles=MUNICIPAL,
-        label=_("开始市级初审"),
-    ),
-    Transition(
-        action="municipal_return",
-        sources=frozenset({S.MUNICIPAL_REVIEW}),
-        target=S.RETURNED,
-        roles=MUNICIPAL,
-        label=_("市级初审退回修改"),
-        comment_required=True,
-        checks=(district_checks.require_correction_items,),
-    ),
-    Transition(
-        action="to_expert_review",
-        sources=frozenset({S.MUNICIPAL_REVIEW}),
-        target=S.EXPERT_REVIEW,
-        roles=MUNICIPAL,
-        label=_("提交专家评审"),
-    ),
-    Transition(
-        action="to_comprehensive_review",
-        sources=frozenset({S.EXPERT_REVIEW}),
-        target=S.COMPREHENSIVE_REVIEW,
-        roles=MUNICIPAL,
-        label=_("进入综合评审"),
-        checks=(experts_checks.require_expert_scores,),
-    ),
-    Transition(
-        action="propose",
-        sources=frozenset({S.COMPREHENSIVE_REVIEW}),
-        target=S.PROPOSED,
-        roles=MUNICIPAL_HEAD,
-        label=_("列入拟支持名单"),
-        checks=(decision_checks.require_decided_amounts,),
-    ),
-    Transition(
-        action="not_proposed",
-        sources=frozenset({S.COMPREHENSIVE_REVIEW}),
-        target=S.NOT_APPROVED,
-        roles=MUNICIPAL_HEAD,
-        label=_("不列入拟支持名单"),
-        comment_required=True,
-    ),
-    Transition(
-        action="publicize",
-        sources=frozenset({S.PROPOSED}),
-        target=S.PUBLICITY,
-        roles=MUNICIPAL_HEAD,
-        label=_("公示"),
-        checks=(decision_checks.require_published_list,),
-    ),
-    Transition(
-        action="objection_upheld",
-        sources=frozenset({S.PUBLICITY}),
-        target=S.NOT_APPROVED,
-        roles=MUNICIPAL,
-        label=_("异议成立，移出名单"),
-        comment_required=True,
-        checks=(decision_checks.require_upheld_objection,),
-    ),
-    Transition(
-        action="approve",
-        sources=frozenset({S.PUBLICITY}),
-        target=S.APPROVED,
-        roles=MUNICIPAL_HEAD,
-        label=_("批准立项"),
-        checks=(decision_checks.require_publicity_over,),
-    ),
-)
-
-TRANSITIONS = TRANSITIONS + REVIEW_TRANSITIONS
-
+#: every transition, in the order the apps registered them (see :func:`register`)
+_TABLE: list[Transition] = []
 BY_ACTION: dict[str, list[Transition]] = {}
-for _t in TRANSITIONS:
-    BY_ACTION.setdefault(_t.action, []).append(_t)
+
+
+def register(*transitions: Transition) -> None:
+    """Add an app's transitions to the table (from its ``AppConfig.ready``, in INSTALLED_APPS
+    order, so the apps of later stages come after the earlier ones). An action may appear in several
+    rows only from different states: a second row for the same (action, state) is a mistake."""
+    for transition in transitions:
+        for other in BY_ACTION.get(transition.action, []):
+            overlap = other.sources & transition.sources
+            if overlap:
+                raise ValueError(
+                    f"transition {transition.action!r} from {sorted(overlap)} is registered twice"
+                )
+        _TABLE.append(transition)
+        BY_ACTION.setdefault(transition.action, []).append(transition)
+
+
+def transitions() -> tuple[Transition, ...]:
+    """The whole table: this app's transitions and those the later stages' apps registered."""
+    return tuple(_TABLE)
+
+
+register(*TRANSITIONS)
 
 
 def find(action: str, status: str) -> Transition | None:
@@ -272,7 +155,7 @@ def available(application: Any, actor: Any) -> list[tuple[Transition, str | None
     actor cannot take it now (or None). Other roles' steps are not the actor's business."""
     out = []
     role = getattr(actor, "role", None)
-    for transition in TRANSITIONS:
+    for transition in _TABLE:
         if application.status not in transition.sources or role not in transition.roles:
             continue
         out.append((transition, refusal(transition, application, actor)))

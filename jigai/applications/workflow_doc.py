@@ -1,5 +1,6 @@
 """The application workflow's table and diagram in docs/workflows.md, generated from
-:data:`jigai.applications.workflow.TRANSITIONS` so that the document cannot drift from the code.
+:func:`jigai.applications.workflow.transitions` (the whole composed table) so that the document
+cannot drift from the code.
 
 ``python manage.py workflow_doc --write`` rewrites the generated blocks (between the
 ``<!-- BEGIN GENERATED: … -->`` and ``<!-- END GENERATED: … -->`` markers); the test
@@ -49,13 +50,14 @@ def _cell(text: str) -> str:
 
 
 def render_transitions() -> str:
-    """One row per transition: action, label, from, to, who, guards, comment required, checks, and
-    what is recorded (the history row and audit event every transition writes, plus its effects)."""
+    """One row per transition: action, label, from, to, who, guards, comment required, checks,
+    what is recorded (the history row and audit event every transition writes, plus its effects)
+    and who is told."""
     lines = [
-        "| 操作 | 名称 | 从 | 到 | 谁 | 附加条件 | 须填意见 | 检查 | 记录 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| 操作 | 名称 | 从 | 到 | 谁 | 附加条件 | 须填意见 | 检查 | 记录 | 通知 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for t in workflow.TRANSITIONS:
+    for t in workflow.transitions():
         sources = "<br>".join(_status(s) for s in _order(t.sources))
         roles = "、".join(str(Role(r).label) for r in sorted(t.roles))
         recorded = [f"历史 + 审计 `application.{t.action}`", *(f"`{e.__name__}`" for e in t.effects)]
@@ -69,6 +71,7 @@ def render_transitions() -> str:
             "是" if t.comment_required else "否",
             _names(t.checks),
             "<br>".join(recorded),
+            _names(t.notify),
         ]
         lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
     return "\n".join(lines) + "\n"
@@ -84,8 +87,9 @@ def render_functions() -> str:
     """The guards, checks and effects named in the table, each with the first paragraph of its
     docstring and its module."""
     seen: dict[str, Callable[..., Any]] = {}
-    for t in workflow.TRANSITIONS:
-        for function in (*t.guards, *t.checks, *t.effects):
+    for t in workflow.transitions():
+        functions: tuple[Callable[..., Any], ...] = (*t.guards, *t.checks, *t.effects, *t.notify)
+        for function in functions:
             seen.setdefault(f"{function.__module__}.{function.__name__}", function)
     lines = ["| 函数 | 所在模块 | 说明 |", "|---|---|---|"]
     for key in sorted(seen, key=lambda k: (seen[k].__name__, k)):
@@ -98,14 +102,14 @@ def render_functions() -> str:
 def render_diagram() -> str:
     """A mermaid stateDiagram-v2: one arrow per (source, transition), labelled with the action."""
     used = {ApplicationStatus.DRAFT.value}
-    for t in workflow.TRANSITIONS:
+    for t in workflow.transitions():
         used |= set(t.sources) | {t.target}
     lines = ["```mermaid", "stateDiagram-v2"]
     for state in _order(used):
         lines.append(f"    {state} : {ApplicationStatus(state).label}")
     lines.append("    [*] --> draft : create")
     outgoing: set[str] = set()
-    for t in workflow.TRANSITIONS:
+    for t in workflow.transitions():
         for source in _order(t.sources):
             outgoing.add(source)
             lines.append(f"    {source} --> {t.target} : {t.action}")

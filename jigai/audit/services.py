@@ -142,7 +142,9 @@ def audit_record(
     """
     ctx = context.current()
     if obj is not None:
-        object_type = object_type or obj._meta.label_lower
+        # A model that moved to another app names the type its earlier events carry, so that one
+        # object's history stays one search.
+        object_type = object_type or getattr(obj, "audit_object_type", "") or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)
     is_user = actor is not None and getattr(actor, "is_authenticated", False)

@@ -1,10 +1,10 @@
 """REST endpoints of the comprehensive review, the proposed list, publicity (公示), objections, the
 final approval, the decision notice and the holiday calendar; registered on the review router
-(/api/v1/review, :mod:`jigai.review.api`).
+(/api/v1/review, :mod:`jigai.recommendations.api`).
 
-Thin: each endpoint calls one service or selector of :mod:`jigai.review.decision`,
-:mod:`jigai.review.publicity`, :mod:`jigai.review.objections`, :mod:`jigai.review.pdf` or
-:mod:`jigai.review.workingdays`. Two endpoints are public (``auth=None``): the current publicity
+Thin: each endpoint calls one service or selector of :mod:`jigai.decisions.services`,
+:mod:`jigai.decisions.publicity`, :mod:`jigai.decisions.objections`, :mod:`jigai.decisions.pdf` or
+:mod:`jigai.workdays.workingdays`. Two endpoints are public (``auth=None``): the current publicity
 lists, and lodging an objection (rate limited per client address: 429 ``rate_limited``).
 """
 
@@ -15,7 +15,7 @@ from typing import Any, Literal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import Throttled
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -26,10 +26,16 @@ from jigai.calls.models import Call
 from jigai.core.api_auth import api_user
 from jigai.core.middleware import client_ip
 from jigai.core.permissions import require
-from jigai.review import decision, objections, pdf, publicity, workingdays
-from jigai.review.api import router
-from jigai.review.decision_checks import closing_text
-from jigai.review.models import Objection, ProposedList
+from jigai.decisions import objections, pdf, publicity
+from jigai.decisions import services as decision
+from jigai.decisions.checks import closing_text
+from jigai.decisions.models import Objection, ProposedList
+from jigai.workdays import workingdays
+
+#: the module path operation ids were made from before the review app was split (kept for clients)
+OPERATION_ID_PREFIX = "jigai_review_api_decision"
+
+router = Router(tags=["review"])
 
 MAX_PAGE = 100
 

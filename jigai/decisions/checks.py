@@ -1,12 +1,12 @@
 """Checks of the decision and publicity transitions (``propose``, ``publicize``,
-``objection_upheld``, ``approve``) in :data:`jigai.applications.workflow.REVIEW_TRANSITIONS`.
+``objection_upheld``, ``approve``) in :data:`jigai.decisions.workflow.TRANSITIONS`.
 
 They run inside :func:`jigai.applications.services.application_transition` on the locked row and
 hold whatever path reaches the transition: an application is proposed only with its approved
 amounts on its call's list, goes to publicity only with its published list, leaves the list only
 through an upheld objection, and is approved only after its list's publicity closed (on a closing
 date that is not provisional) with no objection open. The services of
-:mod:`jigai.review.decision`, :mod:`jigai.review.publicity` and :mod:`jigai.review.objections`
+:mod:`jigai.decisions.services`, :mod:`jigai.decisions.publicity` and :mod:`jigai.decisions.objections`
 prepare exactly that in the same transaction before they call the transition.
 
 This module imports models only (never services), so the workflow table can import it.
@@ -22,8 +22,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jigai.review.choices import ObjectionStatus, ProposedListStatus
-from jigai.review.models import Decision, Objection, ProposedList
+from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
+from jigai.decisions.models import Decision, Objection, ProposedList
 
 if TYPE_CHECKING:
     from jigai.applications.models import Application
@@ -74,7 +74,7 @@ def _decision(application: Application) -> Decision | None:
 
 def require_decided_amounts(application: Application, ctx: TransitionContext) -> None:
     """``propose``: the approved amounts are set, the support not above the formula, and the
-    application is on its call's list (:func:`jigai.review.decision.proposed_list_propose`)."""
+    application is on its call's list (:func:`jigai.decisions.services.proposed_list_propose`)."""
     decision = _decision(application)
     if decision is None or decision.approved_support is None or decision.proposed_list is None:
         raise ValidationError(_("项目尚未核定金额或未列入拟支持名单，不能列为拟支持。"))
@@ -83,7 +83,7 @@ def require_decided_amounts(application: Application, ctx: TransitionContext) ->
 
 
 def require_published_list(application: Application, ctx: TransitionContext) -> None:
-    """``publicize``: only with its list (:func:`jigai.review.publicity.publicity_start`)."""
+    """``publicize``: only with its list (:func:`jigai.decisions.publicity.publicity_start`)."""
     decision = _decision(application)
     if decision is None or decision.proposed_list is None or decision.removed_at is not None:
         raise ValidationError(_("项目不在拟支持名单中，不能公示。"))

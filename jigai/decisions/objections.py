@@ -34,11 +34,11 @@ from jigai.audit.services import audit_record
 from jigai.core.middleware import client_ip
 from jigai.core.permissions import Decision as Permission
 from jigai.core.permissions import has_role, require
-from jigai.review.choices import ObjectionStatus, ProposedListStatus
-from jigai.review.decision import proposed_list_total
-from jigai.review.decision_checks import closing_text
-from jigai.review.models import Decision, Objection, ProposedList
-from jigai.review.publicity import publicity_open, start_of_day
+from jigai.decisions.checks import closing_text
+from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
+from jigai.decisions.models import Decision, Objection, ProposedList
+from jigai.decisions.publicity import publicity_open, start_of_day
+from jigai.decisions.services import proposed_list_total
 
 RATE_LIMIT = 5
 RATE_WINDOW_SECONDS = 60 * 60

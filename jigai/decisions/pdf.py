@@ -32,7 +32,7 @@ from jigai.applications.selectors import application_scope
 from jigai.audit.services import audit_record
 from jigai.calls.models import CallInstalment
 from jigai.core.pdf import RED, grid_table, render, styles
-from jigai.review.choices import ProposedListStatus
+from jigai.decisions.choices import ProposedListStatus
 
 COMMISSION = "上海市经济和信息化委员会"
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"

@@ -2,10 +2,10 @@
 
 * :func:`publicity_start` — the municipal head publishes the proposed list: each application on
   it moves to publicity; the period starts the next day (or a given date) and lasts the call's
-  ``publicity_working_days`` (default 5) on the Chinese calendar (:mod:`jigai.review.workingdays`),
+  ``publicity_working_days`` (default 5) on the Chinese calendar (:mod:`jigai.workdays.workingdays`),
   closing at 23:59:59 Shanghai time of its last working day. A closing date counted over a year
   whose holiday schedule is not known yet is provisional (待定) until an official enters it.
-* Objections are lodged and handled in :mod:`jigai.review.objections`.
+* Objections are lodged and handled in :mod:`jigai.decisions.objections`.
 * :func:`proposed_list_approve` — after the period has closed and every objection is handled, the
   municipal head approves the list: each remaining application is approved with its amounts.
 * The public page reads :func:`public_lists` and :func:`public_items`: a fixed number of queries
@@ -33,11 +33,11 @@ from jigai.audit.services import audit_record, diff, snapshot
 from jigai.calls.models import Call
 from jigai.core.permissions import Decision as Permission
 from jigai.core.permissions import has_role, require
-from jigai.review.choices import ProposedListStatus
-from jigai.review.decision import proposed_list_total
-from jigai.review.decision_checks import approval_refusal, closing_text
-from jigai.review.models import Decision, ProposedList
-from jigai.review.workingdays import SHANGHAI, publicity_closing
+from jigai.decisions.checks import approval_refusal, closing_text
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Decision, ProposedList
+from jigai.decisions.services import proposed_list_total
+from jigai.workdays.workingdays import SHANGHAI, publicity_closing
 
 DEFAULT_WORKING_DAYS = 5
 #: items of each current list shown on the public index (the list's own page shows them all, paged)

@@ -22,7 +22,7 @@ The proposal
     The municipal head proposes the list: the chosen applications are proposed (``propose``), the
     others not (``not_proposed``, with the reason), in one transaction under a lock on the call
     row, so two proposals of one call are serialised and the second is refused; the total never
-    passes the budget. The amounts are written on each :class:`~jigai.review.models.Decision` and
+    passes the budget. The amounts are written on each :class:`~jigai.decisions.models.Decision` and
     frozen from then on.
 """
 
@@ -49,8 +49,9 @@ from jigai.calls.budget import budget_figure
 from jigai.calls.models import Call
 from jigai.core.permissions import Decision as Permission
 from jigai.core.permissions import has_role, require
-from jigai.review.choices import AssignmentStatus, ProposedListStatus
-from jigai.review.models import Decision, ProposedList
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Decision, ProposedList
+from jigai.experts.choices import AssignmentStatus
 
 ZERO = Decimal("0.00")
 AMOUNT_FIELDS = (
@@ -183,7 +184,7 @@ def _decision_of(application: Application) -> Decision | None:
 def _in_review(call: Call) -> QuerySet[Application]:
     """The applications of ``call`` in comprehensive review, best first, with their decisions and
     the experts' mean investment opinion, in one query."""
-    return (
+    applications: QuerySet[Application] = (
         Application.objects.filter(call=call, status=ApplicationStatus.COMPREHENSIVE_REVIEW)
         .select_related("enterprise", "district", "rules", "decision")
         .annotate(
@@ -198,6 +199,7 @@ def _in_review(call: Call) -> QuerySet[Application]:
             "id",
         )
     )
+    return applications
 
 
 def _listed(proposed_list: ProposedList) -> QuerySet[Application]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from jigai.review import views_public
+from jigai.decisions import views_public
 
 app_name = "publicity"
 urlpatterns = [

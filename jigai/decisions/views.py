@@ -3,8 +3,8 @@ ranking with its approved amounts and running total against the budget, the amou
 application, the head's proposal, publication (公示) and approval, the objections and their
 handling, the holiday calendar, and the decision notice PDF.
 
-Thin: each page reads through a selector of :mod:`jigai.review.decision`,
-:mod:`jigai.review.publicity` or :mod:`jigai.review.objections` and writes through one service;
+Thin: each page reads through a selector of :mod:`jigai.decisions.services`,
+:mod:`jigai.decisions.publicity` or :mod:`jigai.decisions.objections` and writes through one service;
 a refused step re-renders the page with the user's input and the Chinese reason.
 """
 
@@ -34,10 +34,14 @@ from jigai.applications.selectors import application_scope
 from jigai.calls.models import Call
 from jigai.core.permissions import require
 from jigai.core.todos import Todo
-from jigai.review import decision, objections, pdf, publicity, workingdays
-from jigai.review.choices import ObjectionStatus, ProposedListStatus
-from jigai.review.decision_checks import approval_refusal, closing_text
-from jigai.review.models import Objection, ProposedList
+from jigai.decisions import services as decision
+from jigai.decisions import objections
+from jigai.decisions import pdf
+from jigai.decisions import publicity
+from jigai.workdays import workingdays
+from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
+from jigai.decisions.checks import approval_refusal, closing_text
+from jigai.decisions.models import Objection, ProposedList
 
 OBJECTIONS_PER_PAGE = 30
 
@@ -200,7 +204,7 @@ def decision_index(request: HttpRequest) -> HttpResponse:
             }
         )
     context = {"rows": rows, "may_read_objections": objections.can_read_objections(request.user).allowed}
-    return render(request, "review/decision_index.html", context)
+    return render(request, "decisions/decision_index.html", context)
 
 
 # --- a call's ranking, proposal, publication and approval --------------------------------------
@@ -258,7 +262,7 @@ def _ranking_page(
         "may_read_objections": objections.can_read_objections(user).allowed,
         "working_days": call.current_rules.publicity_working_days if call.current_rules else 5,
     }
-    return render(request, "review/decision_ranking.html", context, status=status)
+    return render(request, "decisions/decision_ranking.html", context, status=status)
 
 
 @login_required
@@ -409,7 +413,7 @@ def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
         "rate": f"{(rules.support_rate * 100).normalize():f}%",
         "cap": wan(rules.cap_per_project),
     }
-    return render(request, "review/decision_amounts.html", context, status=status)
+    return render(request, "decisions/decision_amounts.html", context, status=status)
 
 
 # --- objections -------------------------------------------------------------------------------
@@ -430,7 +434,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
         "statuses": ObjectionStatus.choices,
         "can_handle": objections.can_handle_objection(user),
     }
-    return render(request, "review/objection_list.html", context)
+    return render(request, "decisions/objection_list.html", context)
 
 
 def _member_choices(objection: Objection) -> list[tuple[Any, str]]:
@@ -473,7 +477,7 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(reverse("review:objection_list") + "?status=open")
         status = 422
     context = {"objection": objection, "form": form, "can_handle": can_handle}
-    return render(request, "review/objection_detail.html", context, status=status)
+    return render(request, "decisions/objection_detail.html", context, status=status)
 
 
 @login_required
@@ -527,7 +531,7 @@ def publicity_calendar(request: HttpRequest) -> HttpResponse:
         "form": form,
         "can_enter": can_enter,
     }
-    return render(request, "review/publicity_calendar.html", context, status=status)
+    return render(request, "decisions/publicity_calendar.html", context, status=status)
 
 
 # --- the decision notice ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ objection form while the period runs.
 A fixed number of queries whatever the number of applications: the index reads the lists (with
 their counts) and the first items of every current list in two queries; a list's page reads the
 list, the count and one page of items. Objections are rate limited per client address
-(:func:`jigai.review.objections.objection_rate_hit`).
+(:func:`jigai.decisions.objections.objection_rate_hit`).
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jigai.applications.eligibility import wan
 from jigai.core.middleware import client_ip
-from jigai.review import objections, publicity
-from jigai.review.choices import ProposedListStatus
-from jigai.review.decision_checks import closing_text
-from jigai.review.models import Decision, ProposedList
+from jigai.decisions import objections, publicity
+from jigai.decisions.checks import closing_text
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Decision, ProposedList
 
 ITEMS_PER_PAGE = 100
 
@@ -95,7 +95,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
         "preview": publicity.PREVIEW_ITEMS,
         "objection_form": ObjectionForm(),
     }
-    return render(request, "review/public_index.html", context)
+    return render(request, "decisions/public_index.html", context)
 
 
 def _lodge(request: HttpRequest, proposed_list: ProposedList, form: ObjectionForm) -> bool:
@@ -173,4 +173,4 @@ def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "refusal": objections.objection_period_refusal(proposed_list),
     }
-    return render(request, "review/public_detail.html", context, status=status)
+    return render(request, "decisions/public_detail.html", context, status=status)

@@ -4,7 +4,7 @@
 (``jigai.demo.services.demo_seed`` calls it at the end). It
 
 1. puts every user of role expert in the pool through
-   :func:`jigai.review.experts.expert_profile_upsert` (as the municipal officer ``municipal``), with
+   :func:`jigai.experts.services.expert_profile_upsert` (as the municipal officer ``municipal``), with
    a title, a specialty and the catalog directions chosen so that the draw below is readable:
    ``expert_demo`` and four colleagues at universities (``expert_09`` … ``expert_12``) are the only
    experts of the first application's direction, so those five review it; the others share the
@@ -16,7 +16,7 @@
    passed to the experts by the municipal officer — as history rows (demo data: not replayed
    through each service);
 3. draws the panel with the seed ``jigai-demo-2026`` through
-   :func:`jigai.review.experts_draw.expert_panel_draw` (deadline in 14 days), and lets three
+   :func:`jigai.experts.draw.expert_panel_draw` (deadline in 14 days), and lets three
    experts of each application that ``expert_demo`` does not review declare no conflict and score.
 
 ``expert_demo`` is left with its assignments to declare and score (the end-to-end test does).
@@ -42,11 +42,13 @@ from jigai.calls.models import Call
 from jigai.catalog.choices import CatalogItemKind
 from jigai.catalog.models import CatalogItem
 from jigai.demo.accounts import district_head_username, district_officer_username
-from jigai.review.choices import AssignmentStatus, RecommendationStatus
-from jigai.review.experts import DEFAULT_RUBRIC, current_catalog, expert_profile_upsert
-from jigai.review.experts_draw import expert_panel_draw
-from jigai.review.experts_scoring import ScoreInput, expert_assignment_declare, expert_scores_submit
-from jigai.review.models import Assignment, ExpertProfile, Recommendation, RecommendationItem
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.draw import expert_panel_draw
+from jigai.experts.models import Assignment, ExpertProfile
+from jigai.experts.scoring import ScoreInput, expert_assignment_declare, expert_scores_submit
+from jigai.experts.services import DEFAULT_RUBRIC, current_catalog, expert_profile_upsert
+from jigai.recommendations.choices import RecommendationStatus
+from jigai.recommendations.models import Recommendation, RecommendationItem
 
 APPLICATIONS = 6
 #: 徐汇区: not the district of the named demo accounts (浦东新区), whose own walk-through (district

@@ -1,14 +1,14 @@
-"""REST endpoints of the expert review, registered on the review router (/api/v1/review).
+"""REST endpoints of the expert review, mounted at /api/v1/review by jigai/api.py.
 
 * The expert: its assignments (``/expert/assignments``), the declaration, the application (only
   after declaring no conflict), the scores; its own pool entry and declared conflicts.
 * The commission's officer: the pool (``/experts``), a call's rubric, the panel (draw, progress,
   close, verify the draw), reminders and replacements.
 
-Reads start from the selectors of :mod:`jigai.review.experts` (an assignment outside the user's
-scope is a 404); writes are the services of :mod:`jigai.review.experts`,
-:mod:`jigai.review.experts_draw` and :mod:`jigai.review.experts_scoring`. Scores are in the body
-only where :func:`jigai.review.experts.scores_visible` allows them.
+Reads start from the selectors of :mod:`jigai.experts.services` (an assignment outside the user's
+scope is a 404); writes are the services of :mod:`jigai.experts.services`,
+:mod:`jigai.experts.draw` and :mod:`jigai.experts.scoring`. Scores are in the body
+only where :func:`jigai.experts.services.scores_visible` allows them.
 """
 
 # No ``from __future__ import annotations``: ninja resolves the annotations of @paginate'd
@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jigai.accounts.choices import Role
@@ -31,10 +31,16 @@ from jigai.applications.models import Application
 from jigai.calls.models import Call
 from jigai.core.api_auth import api_user
 from jigai.core.permissions import require
-from jigai.review import experts, experts_draw, experts_scoring
-from jigai.review.api import router
-from jigai.review.choices import AssignmentStatus, PanelStatus
-from jigai.review.models import Assignment, ExpertConflict, ExpertProfile, Panel
+from jigai.experts import draw as experts_draw
+from jigai.experts import scoring as experts_scoring
+from jigai.experts import services as experts
+from jigai.experts.choices import AssignmentStatus, PanelStatus
+from jigai.experts.models import Assignment, ExpertConflict, ExpertProfile, Panel
+
+#: the module path operation ids were made from before the review app was split (kept for clients)
+OPERATION_ID_PREFIX = "jigai_review_api_experts"
+
+router = Router(tags=["review"])
 
 MAX_PAGE = 100
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from jigai.review.choices import AssignmentStatus
-from jigai.review.models import Assignment
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.models import Assignment
 
 if TYPE_CHECKING:
     from jigai.applications.models import Application

@@ -14,7 +14,7 @@ The rule (issue 4, experts), for each application of the call in expert review t
    ``random.Random(f"{seed}:{application_id}:{round}").sample(candidates, k)``. The seed is the
    panel's (generated with :mod:`secrets` unless the officer gives one), the round counts the
    draws for that application (1 for the first, then one more for each replacement). Every round
-   is kept as a :class:`~jigai.review.models.DrawRecord` with its candidates, so
+   is kept as a :class:`~jigai.experts.models.DrawRecord` with its candidates, so
    :func:`expert_panel_verify` can re-run each draw and confirm the same experts came out.
 
 The pool, the relations and the declared conflicts are read in a handful of queries whatever the
@@ -47,11 +47,11 @@ from jigai.audit.choices import Outcome
 from jigai.audit.services import audit_record
 from jigai.calls.models import Call
 from jigai.core.permissions import require
-from jigai.review.choices import AssignmentStatus, PanelStatus
-from jigai.review.experts import can_manage_panel, can_read_panel, rubric_ensure
-from jigai.review.experts_checks import ACTIVE_STATUSES
-from jigai.review.models import Assignment, DrawRecord, ExpertConflict, ExpertProfile, Panel
-from jigai.review.notifications import notify
+from jigai.experts.checks import ACTIVE_STATUSES
+from jigai.experts.choices import AssignmentStatus, PanelStatus
+from jigai.experts.models import Assignment, DrawRecord, ExpertConflict, ExpertProfile, Panel
+from jigai.experts.services import can_manage_panel, can_read_panel, rubric_ensure
+from jigai.notifications.services import notify
 
 MAX_EXPERTS_PER_APPLICATION = 15
 BATCH_SIZE = 2000

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from jigai.catalog.choices import CatalogItemKind
 from jigai.catalog.models import CatalogItem
+from jigai.experts.draw import MAX_EXPERTS_PER_APPLICATION
+from jigai.experts.services import current_catalog
 from jigai.reference.choices import IndustryLevel
 from jigai.reference.models import Industry
-from jigai.review.experts import current_catalog
-from jigai.review.experts_draw import MAX_EXPERTS_PER_APPLICATION
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 

@@ -2,7 +2,7 @@
 
 * **Declaration** — before it may open an application, the expert declares no conflict of interest
   (``accepted``) or recuses itself with a reason (``recused``), and a replacement is drawn at once
-  in the next round (:func:`jigai.review.experts_draw.draw_replacement`).
+  in the next round (:func:`jigai.experts.draw.draw_replacement`).
 * **Scoring** — each criterion of the call's rubric, 0 to its maximum, two decimals, with a comment;
   an opinion on the approved investment (元, at most the application's total investment) and an
   overall comment. The weighted total is Σ score ÷ maximum × weight. Only on its own accepted
@@ -10,10 +10,10 @@
   replaces the scores and is audited with before and after.
 * **Aggregation** — with five scores or more the highest and the lowest are dropped, then the mean;
   otherwise the mean. A spread (highest − lowest) above the panel's threshold is flagged. Stored in
-  the application's :class:`~jigai.review.models.Decision` as soon as every expert still on its panel
+  the application's :class:`~jigai.decisions.models.Decision` as soon as every expert still on its panel
   has scored, and again when the panel closes.
 * **The officer** reminds and replaces late experts, and closes the panel once nothing is pending;
-  the scores then become visible (see :func:`jigai.review.experts.scores_visible`).
+  the scores then become visible (see :func:`jigai.experts.services.scores_visible`).
 """
 
 from __future__ import annotations
@@ -36,18 +36,19 @@ from jigai.applications.models import Application
 from jigai.applications.selectors import application_get
 from jigai.audit.services import audit_record
 from jigai.core.permissions import ALLOW, Decision, deny, require
-from jigai.review.choices import AssignmentStatus, PanelStatus
-from jigai.review.experts import (
+from jigai.decisions.models import Decision as ReviewDecision
+from jigai.experts.checks import ACTIVE_STATUSES, PENDING_STATUSES
+from jigai.experts.choices import AssignmentStatus, PanelStatus
+from jigai.experts.draw import assignments_url, draw_replacement
+from jigai.experts.models import Assignment, Panel, Score
+from jigai.experts.services import (
     TWO_PLACES,
     can_act_as_expert,
     can_manage_panel,
     rubric_ensure,
 )
-from jigai.review.experts_checks import ACTIVE_STATUSES, PENDING_STATUSES
-from jigai.review.experts_draw import assignments_url, draw_replacement
-from jigai.review.models import Assignment, Panel, Score
-from jigai.review.models import Decision as ReviewDecision
-from jigai.review.notifications import municipal_officers, notify
+from jigai.notifications.recipients import municipal_officers
+from jigai.notifications.services import notify
 
 #: scores at or above which the highest and the lowest are dropped before the mean
 TRIM_FROM = 5

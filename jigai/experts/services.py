@@ -11,8 +11,8 @@
   declaring no conflict; nobody but the expert itself sees its scores before the panel closes
   (:func:`scores_visible`).
 
-The draw is in :mod:`jigai.review.experts_draw`, declaration, scoring, aggregation and the
-officer's actions in :mod:`jigai.review.experts_scoring`.
+The draw is in :mod:`jigai.experts.draw`, declaration, scoring, aggregation and the
+officer's actions in :mod:`jigai.experts.scoring`.
 """
 
 from __future__ import annotations
@@ -40,11 +40,9 @@ from jigai.catalog.choices import CatalogStatus
 from jigai.catalog.models import CatalogItem, CatalogVersion
 from jigai.core.permissions import ALLOW, Decision, deny, has_role, require
 from jigai.core.todos import Todo
-from jigai.reference.codes import normalise_code
-from jigai.reference.models import Industry
-from jigai.review.choices import AssignmentStatus, PanelStatus
-from jigai.review.experts_checks import ACTIVE_STATUSES, PENDING_STATUSES
-from jigai.review.models import (
+from jigai.experts.checks import ACTIVE_STATUSES, PENDING_STATUSES
+from jigai.experts.choices import AssignmentStatus, PanelStatus
+from jigai.experts.models import (
     Assignment,
     DrawRecord,
     ExpertConflict,
@@ -53,6 +51,8 @@ from jigai.review.models import (
     RubricCriterion,
     Score,
 )
+from jigai.reference.codes import normalise_code
+from jigai.reference.models import Industry
 
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal("100")

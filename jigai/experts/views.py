@@ -22,7 +22,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -30,10 +29,12 @@ from jigai.accounts.models import User
 from jigai.applications.choices import ApplicationStatus
 from jigai.calls.models import Call
 from jigai.core.permissions import require
-from jigai.review import experts, experts_draw, experts_scoring
-from jigai.review.choices import AssignmentStatus, PanelStatus
-from jigai.review.experts_checks import PENDING_STATUSES
-from jigai.review.forms_experts import (
+from jigai.experts import draw as experts_draw
+from jigai.experts import scoring as experts_scoring
+from jigai.experts import services as experts
+from jigai.experts.checks import PENDING_STATUSES
+from jigai.experts.choices import AssignmentStatus, PanelStatus
+from jigai.experts.forms import (
     ConflictForm,
     DeclareForm,
     DrawForm,
@@ -41,7 +42,7 @@ from jigai.review.forms_experts import (
     ReasonForm,
     default_deadline,
 )
-from jigai.review.models import Assignment, ExpertProfile
+from jigai.experts.models import Assignment, ExpertProfile
 
 PER_PAGE = 50
 TABS = ("pending", "scored", "all")
@@ -80,7 +81,7 @@ def expert_assignments(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "review/expert_assignments.html",
+        "experts/expert_assignments.html",
         {"page_obj": page, "tab": tab, "counts": counts, "profile_missing": not _has_profile(user)},
     )
 
@@ -120,7 +121,7 @@ def expert_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     form. After it: the application and the expert's own scores (and, once the panel closed, the
     panel's results, each expert anonymous)."""
     assignment = _own_assignment(request, pk)
-    return render(request, "review/expert_assignment.html", _assignment_context(request, assignment))
+    return render(request, "experts/expert_assignment.html", _assignment_context(request, assignment))
 
 
 @login_required
@@ -143,7 +144,7 @@ def expert_declare(request: HttpRequest, pk: int) -> HttpResponse:
         context = _assignment_context(
             request, assignment, declare_errors=_field_errors(exc), reason=request.POST.get("reason", "")
         )
-        return render(request, "review/expert_assignment.html", context, status=422)
+        return render(request, "experts/expert_assignment.html", context, status=422)
     if no_conflict:
         messages.success(request, _("已声明无利益冲突，现在可以查看申报材料并评分。"))
         return redirect("review:expert_assignment", pk=declared.pk)
@@ -226,7 +227,7 @@ def expert_score(request: HttpRequest, pk: int) -> HttpResponse:
         "other_errors": errors.get("scores", []) + errors.get("__all__", []),
         "total_weight": sum((c.weight for c in criteria), Decimal("0")),
     }
-    return render(request, "review/expert_score.html", context, status=422 if errors else 200)
+    return render(request, "experts/expert_score.html", context, status=422 if errors else 200)
 
 
 @login_required
@@ -252,7 +253,7 @@ def expert_profile(request: HttpRequest) -> HttpResponse:
                 return redirect("review:expert_profile")
     status = 422 if request.method == "POST" else 200
     profile = experts.expert_profile_own(user)
-    return render(request, "review/expert_profile.html", {"profile": profile, "form": form}, status=status)
+    return render(request, "experts/expert_profile.html", {"profile": profile, "form": form}, status=status)
 
 
 @login_required
@@ -281,7 +282,7 @@ def expert_pool(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
-        "review/expert_pool.html",
+        "experts/expert_pool.html",
         {
             "page_obj": page,
             "q": q,
@@ -320,7 +321,7 @@ def expert_create(request: HttpRequest) -> HttpResponse:
         if _profile_form_submit(request, form, user) is not None:
             messages.success(request, _("已将 %(u)s 纳入评审专家库。") % {"u": user})
             return redirect("review:expert_pool")
-    return render(request, "review/expert_form.html", {"form": form, "expert_user": user, "profile": None})
+    return render(request, "experts/expert_form.html", {"form": form, "expert_user": user, "profile": None})
 
 
 @login_required
@@ -342,7 +343,7 @@ def expert_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422 if request.method == "POST" else 200
     return render(
         request,
-        "review/expert_form.html",
+        "experts/expert_form.html",
         {"form": form, "expert_user": profile.user, "profile": profile},
         status=status,
     )
@@ -370,7 +371,7 @@ def panel_index(request: HttpRequest) -> HttpResponse:
         .select_related("panel")
         .order_by("-opens_at")
     )
-    return render(request, "review/panel_index.html", {"calls": calls})
+    return render(request, "experts/panel_index.html", {"calls": calls})
 
 
 def _panel_page(
@@ -406,7 +407,7 @@ def _panel_page(
         else [],
         "replace_form": ReasonForm(),
     }
-    return render(request, "review/panel_detail.html", context, status=status)
+    return render(request, "experts/panel_detail.html", context, status=status)
 
 
 @login_required
@@ -464,7 +465,7 @@ def panel_verify(request: HttpRequest, call_id: int) -> HttpResponse:
     if panel is None:
         raise Http404(_("本通知尚未抽取评审专家。"))
     report = experts_draw.expert_panel_verify(actor=request.user, panel=panel)
-    return render(request, "review/panel_verify.html", {"call": call, "panel": panel, "report": report})
+    return render(request, "experts/panel_verify.html", {"call": call, "panel": panel, "report": report})
 
 
 def _back_to_panel(assignment: Assignment) -> HttpResponse:
@@ -551,30 +552,4 @@ def panel_rubric(request: HttpRequest, call_id: int) -> HttpResponse:
         "errors": errors.get("criteria", []) + errors.get("__all__", []),
         "saved": any(c.pk for c in experts.rubric_criteria(call)),
     }
-    return render(request, "review/panel_rubric.html", context, status=422 if errors else 200)
-
-
-#: the pages of this module, included by ``jigai/review/urls.py`` under /review/
-urlpatterns = [
-    path("expert/", expert_assignments, name="expert_assignments"),
-    path("expert/assignments/<int:pk>/", expert_assignment, name="expert_assignment"),
-    path("expert/assignments/<int:pk>/declare/", expert_declare, name="expert_declare"),
-    path("expert/assignments/<int:pk>/score/", expert_score, name="expert_score"),
-    path("expert/profile/", expert_profile, name="expert_profile"),
-    path(
-        "expert/conflicts/<int:organisation_id>/withdraw/",
-        expert_conflict_withdraw,
-        name="expert_conflict_withdraw",
-    ),
-    path("experts/", expert_pool, name="expert_pool"),
-    path("experts/new/", expert_create, name="expert_create"),
-    path("experts/<int:pk>/edit/", expert_edit, name="expert_edit"),
-    path("panels/", panel_index, name="panel_index"),
-    path("calls/<int:call_id>/panel/", panel_detail, name="panel_detail"),
-    path("calls/<int:call_id>/panel/draw/", panel_draw, name="panel_draw"),
-    path("calls/<int:call_id>/panel/close/", panel_close, name="panel_close"),
-    path("calls/<int:call_id>/panel/verify/", panel_verify, name="panel_verify"),
-    path("calls/<int:call_id>/rubric/", panel_rubric, name="panel_rubric"),
-    path("panel/assignments/<int:pk>/remind/", assignment_remind, name="panel_remind"),
-    path("panel/assignments/<int:pk>/replace/", assignment_replace, name="panel_replace"),
-]
+    return render(request, "experts/panel_rubric.html", context, status=422 if errors else 200)

@@ -2,23 +2,22 @@
 
 How it works:
 
-* :data:`TRANSITION_RECIPIENTS` is the table: for each workflow action, the functions that give
-  the users to tell. Every transition performed by
-  :func:`jigai.applications.services.application_transition` writes an ``ApplicationTransition``
-  row; :func:`on_transition` (connected to its ``post_save`` in ``ReviewConfig.ready``) looks the
-  action up here. So the one transition service notifies without the applications app knowing of
-  this one, and an action missing from the table notifies nobody.
+* Each row of the workflow table names whom its transition tells (``Transition.notify``, functions
+  of :mod:`jigai.notifications.recipients`);
+  :func:`jigai.applications.services.application_transition` calls :func:`transition_notify` for
+  it in the transition's transaction, so a reader sees every effect of a transition in the service.
+  A row that names nobody notifies nobody.
 * Steps that are not transitions (a recommendation document prepared, signed) call :func:`notify`
   themselves, once per document rather than once per application.
-* :func:`notify` writes the :class:`~jigai.review.models.Notification` rows in the caller's
+* :func:`notify` writes the :class:`~jigai.notifications.models.Notification` rows in the caller's
   transaction (no notice for a step that is rolled back) and queues the e-mail with
   ``transaction.on_commit``: the task :func:`send_notification_emails` runs in the worker
   (``manage.py db_worker``) and sends through Django's configured e-mail backend.
 * The acting user is never told about its own step; inactive users and users without an e-mail
   address get the in-app notice only.
 
-Other parts of the review (experts, decision, publicity) may add rows to the table or call
-:func:`notify` for their own events.
+This app sits low (it imports nothing above accounts and audit), so that every app, the workflow
+machinery included, may call it.
 """
 
 from __future__ import annotations
@@ -36,65 +35,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
-from jigai.accounts.choices import OrganisationKind, Role
+from jigai.accounts.choices import Role
 from jigai.accounts.models import User
-from jigai.applications.models import Application, ApplicationTransition
 from jigai.audit.services import audit_record
 from jigai.core.permissions import PermissionRefused
-from jigai.review.models import Notification
+from jigai.notifications.models import Notification
+from jigai.notifications.recipients import Recipients
 
-Recipients = Callable[[Application], QuerySet[User]]
 MESSAGE_LENGTH = Notification._meta.get_field("message").max_length or 300
 VERB_LENGTH = Notification._meta.get_field("verb").max_length or 60
 _FIELDS = ("user", "application", "verb", "message", "url")
 
-
-# --- who ----------------------------------------------------------------------------------------
-def _active(role: str) -> QuerySet[User]:
-    return User.objects.filter(role=role, is_active=True)
-
-
-def district_officers(application: Application) -> QuerySet[User]:
-    """The officers of the bureau of the application's district (属地原则)."""
-    return _active(Role.DISTRICT_OFFICER).filter(
-        organisation__kind=OrganisationKind.DISTRICT_BUREAU, organisation__district_id=application.district_id
-    )
-
-
-def district_heads(application: Application) -> QuerySet[User]:
-    return _active(Role.DISTRICT_HEAD).filter(
-        organisation__kind=OrganisationKind.DISTRICT_BUREAU, organisation__district_id=application.district_id
-    )
-
-
-def enterprise_users(application: Application) -> QuerySet[User]:
-    """The users of the applicant enterprise."""
-    return _active(Role.ENTERPRISE).filter(organisation_id=application.enterprise.organisation_id)
-
-
-def municipal_officers(application: Application | None = None) -> QuerySet[User]:
-    return _active(Role.MUNICIPAL_OFFICER)
-
-
-def municipal_heads(application: Application | None = None) -> QuerySet[User]:
-    return _active(Role.MUNICIPAL_HEAD)
-
-
-#: action → who must act next (or must learn the outcome). Not listed: nobody is told. The district
-#: recommendation is announced to the municipal officers once per signed document, by
-#: :func:`jigai.review.district.recommendation_sign`; experts are told when they are drawn.
-TRANSITION_RECIPIENTS: dict[str, tuple[Recipients, ...]] = {
-    "submit": (district_officers,),
-    "resubmit": (district_officers,),
-    "district_return": (enterprise_users,),
-    "district_recommend": (enterprise_users,),
-    "district_decline": (enterprise_users,),
-    "municipal_return": (enterprise_users, district_officers),
-    "not_proposed": (enterprise_users,),
-    "publicize": (enterprise_users,),
-    "objection_upheld": (enterprise_users, district_officers),
-    "approve": (enterprise_users, district_officers),
-}
 
 #: what the notice says, per action; the others get the generic sentence
 _MESSAGES: dict[str, str] = {
@@ -125,7 +76,7 @@ def _reverse(name: str, *args: Any) -> str:
         return ""
 
 
-def application_url_for(user: Any, application: Application) -> str:
+def application_url_for(user: Any, application: Any) -> str:
     """The page where ``user`` acts on ``application``."""
     role = getattr(user, "role", None)
     if role == Role.ENTERPRISE:
@@ -144,7 +95,7 @@ def notify(
     verb: str,
     message: str,
     url: str | Callable[[User], str] = "",
-    application: Application | None = None,
+    application: Any | None = None,
     exclude: Any = None,
 ) -> list[Notification]:
     """Tell ``users`` (each once; never ``exclude``, the acting user): write the in-app notices now,
@@ -175,7 +126,7 @@ def notify(
     return created
 
 
-def transition_message(application: Application, action: str, label: str, comment: str) -> str:
+def transition_message(application: Any, action: str, label: str, comment: str) -> str:
     values = {
         "enterprise": application.enterprise.name,
         "name": application.name or _("未命名项目"),
@@ -192,26 +143,19 @@ def transition_message(application: Application, action: str, label: str, commen
     return text % values
 
 
-def on_transition(sender: Any, instance: ApplicationTransition, created: bool, **kwargs: Any) -> None:
-    """``post_save`` of ApplicationTransition: notify whom :data:`TRANSITION_RECIPIENTS` names."""
-    if not created or kwargs.get("raw"):
-        return
-    recipients = TRANSITION_RECIPIENTS.get(instance.action)
-    if not recipients:
-        return
-    from jigai.applications import workflow
-
-    application = Application.objects.select_related("enterprise").get(pk=instance.application_id)
-    known = workflow.BY_ACTION.get(instance.action)
-    label = str(known[0].label) if known else instance.action
+def transition_notify(
+    *, application: Any, action: str, label: str, comment: str, actor: Any, recipients: Iterable[Recipients]
+) -> list[Notification]:
+    """Tell whom a transition's row names (``Transition.notify``) that it was taken: called by
+    :func:`jigai.applications.services.application_transition` inside its transaction."""
     users = [user for find in recipients for user in find(application)]
-    notify(
+    return notify(
         users=users,
         verb=label,
-        message=transition_message(application, instance.action, label, instance.comment),
+        message=transition_message(application, action, label, comment),
         url=lambda user: application_url_for(user, application),
         application=application,
-        exclude=instance.actor,
+        exclude=actor,
     )
 
 

@@ -12,8 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from jigai.review import notifications
-from jigai.review.models import Notification
+from jigai.notifications import services as notifications
+from jigai.notifications.models import Notification
 
 PER_PAGE = 30
 
@@ -30,7 +30,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "show": "unread" if unread else "",
         "unread": notifications.unread_count(actor=request.user),
     }
-    return render(request, "review/notifications_list.html", context)
+    return render(request, "notifications/notifications_list.html", context)
 
 
 @require_GET
@@ -39,7 +39,7 @@ def bell(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return HttpResponse("")
     count = notifications.unread_count(actor=request.user)
-    return render(request, "review/notifications_bell.html", {"unread": count})
+    return render(request, "notifications/notifications_bell.html", {"unread": count})
 
 
 @login_required

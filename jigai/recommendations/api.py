@@ -1,9 +1,6 @@
-"""REST endpoints of the review (issue 4), mounted at /api/v1/review by jigai/api.py, and the
-user's notifications, mounted at /api/v1/notifications.
-
-This module holds the district review, the recommendation documents and the municipal first
-review. The expert review and the decision register their endpoints on the same ``router`` in
-their own modules (``api_experts.py``, ``api_decision.py``), imported at the bottom.
+"""REST endpoints of the district review, the recommendation documents and the municipal first
+review (issue 4), mounted at /api/v1/review by jigai/api.py (as are those of the experts and
+decisions apps).
 
 Every read starts from a scoped selector: an application or document outside the user's scope is
 a 404. Every write is one service; a role or district that may not act is a 403 with the reason,
@@ -11,13 +8,11 @@ a state that does not allow the step a 422 with the reason.
 """
 
 import datetime as dt
-import importlib
-import importlib.util
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -29,12 +24,15 @@ from jigai.applications.models import Application
 from jigai.core.api_auth import api_user
 from jigai.core.api_errors import django_validation_details, error_body
 from jigai.core.permissions import require
-from jigai.review import district, municipal, notifications
-from jigai.review.choices import CorrectionSection, RecommendationStatus
-from jigai.review.models import CorrectionRequest, Notification, Recommendation, RecommendationItem
+from jigai.recommendations import municipal
+from jigai.recommendations import services as district
+from jigai.recommendations.choices import CorrectionSection, RecommendationStatus
+from jigai.recommendations.models import CorrectionRequest, Recommendation, RecommendationItem
+
+#: the module path operation ids were made from before the review app was split (kept for clients)
+OPERATION_ID_PREFIX = "jigai_review_api"
 
 router = Router(tags=["review"])
-notifications_router = Router(tags=["notifications"])
 
 MAX_PAGE = 100
 
@@ -187,24 +185,6 @@ class RecommendationOut(Schema):
 class RecommendationFilters(Schema):
     status: RecommendationStatus | None = None
     call: int | None = Field(None, description="申报通知 ID")
-
-
-class NotificationOut(Schema):
-    id: int
-    verb: str
-    message: str
-    url: str
-    application_id: int | None
-    created_at: dt.datetime
-    read_at: dt.datetime | None
-
-
-class NotificationFilters(Schema):
-    unread: bool | None = Field(None, description="true：仅未读；false：仅已读")
-
-
-class ReadAllOut(Schema):
-    marked: int
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -417,31 +397,3 @@ def to_comprehensive_review(request: HttpRequest, application_id: int) -> Applic
     actor, application = _application(request, application_id)
     municipal.to_comprehensive_review(actor=actor, application=application)
     return _state(application_id, actor)
-
-
-# --- Notifications (mounted at /api/v1/notifications) ---------------------------------------------
-@notifications_router.get("", response=list[NotificationOut], summary="我的通知（最新在前）")
-@paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
-def notification_list(request: HttpRequest, filters: Query[NotificationFilters]) -> Any:
-    return notifications.notification_list(actor=api_user(request), unread=filters.unread)
-
-
-@notifications_router.post("/read-all", response=ReadAllOut, summary="全部标为已读")
-def notification_read_all(request: HttpRequest) -> dict[str, int]:
-    return {"marked": notifications.notification_mark_all_read(actor=api_user(request))}
-
-
-@notifications_router.post("/{notification_id}/read", response=NotificationOut, summary="标为已读")
-def notification_read(request: HttpRequest, notification_id: int) -> Notification:
-    actor = api_user(request)
-    try:
-        notification = notifications.notification_get(actor=actor, pk=notification_id)
-    except Notification.DoesNotExist:
-        raise Http404(_("未找到该通知。")) from None
-    return notifications.notification_mark_read(actor=actor, notification=notification)
-
-
-# The other parts of the review register their endpoints on ``router`` in their own modules.
-for _part in ("api_experts", "api_decision"):
-    if importlib.util.find_spec(f"jigai.review.{_part}") is not None:
-        importlib.import_module(f"jigai.review.{_part}")

@@ -1,12 +1,12 @@
 """Checks and effects of the district review and municipal first review transitions.
 
-They are attached to the transitions of :data:`jigai.applications.workflow.REVIEW_TRANSITIONS`
+They are attached to the transitions of :data:`jigai.recommendations.workflow.TRANSITIONS`
 and run inside :func:`jigai.applications.services.application_transition`, on the locked row
 (see the workflow module's docstring). They hold the rules that must be true however a transition
 is reached, so that no caller can skip them:
 
 * a return (``district_return``, ``municipal_return``) lists what to correct: the service creates
-  the :class:`~jigai.review.models.CorrectionRequest` with its items in the same transaction,
+  the :class:`~jigai.recommendations.models.CorrectionRequest` with its items in the same transaction,
   just before the transition, and the check refuses a return without one;
 * a resubmission passes every eligibility rule again except the application window, which closed
   long before a return can come back (rules.md §2), and is never a duplicate;
@@ -23,17 +23,14 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from jigai.applications.eligibility import NotEligible, eligibility_check
+from jigai.applications.eligibility import RULES_SETTLED_AT_SUBMISSION, NotEligible, eligibility_check
 from jigai.audit.services import audit_record
-from jigai.review.choices import RecommendationStatus
-from jigai.review.models import CorrectionRequest, RecommendationItem
+from jigai.recommendations.choices import RecommendationStatus
+from jigai.recommendations.models import CorrectionRequest, RecommendationItem
 
 if TYPE_CHECKING:
     from jigai.applications.models import Application
     from jigai.applications.workflow import TransitionContext
-
-#: eligibility rules that stop applying once an application has been submitted
-RULES_SETTLED_AT_SUBMISSION = frozenset({"call_open"})
 
 
 def review_eligibility(application: Application, now: Any = None) -> list[Any]:
@@ -45,8 +42,8 @@ def review_eligibility(application: Application, now: Any = None) -> list[Any]:
 # --- checks -----------------------------------------------------------------------------------
 def require_correction_items(application: Application, ctx: TransitionContext) -> None:
     """Check of ``district_return`` and ``municipal_return``: the return names at least one item to
-    correct, each with its reason (created by :func:`jigai.review.district.district_return` or
-    :func:`jigai.review.municipal.municipal_return` in the same transaction)."""
+    correct, each with its reason (created by :func:`jigai.recommendations.services.district_return` or
+    :func:`jigai.recommendations.municipal.municipal_return` in the same transaction)."""
     pending = CorrectionRequest.objects.filter(
         application=application, resolved_at__isnull=True, items__isnull=False
     )
@@ -64,7 +61,7 @@ def require_eligible_except_window(application: Application, ctx: TransitionCont
 
 def require_signed_recommendation(application: Application, ctx: TransitionContext) -> None:
     """Check of ``district_recommend``: the application is in a recommendation document the district
-    head is signing with its number (:func:`jigai.review.district.recommendation_sign`)."""
+    head is signing with its number (:func:`jigai.recommendations.services.recommendation_sign`)."""
     signed = RecommendationItem.objects.filter(
         application=application, recommendation__status=RecommendationStatus.SIGNED
     ).exclude(recommendation__document_number="")

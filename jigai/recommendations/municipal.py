@@ -26,15 +26,15 @@ from jigai.applications.selectors import application_scope
 from jigai.applications.services import application_transition
 from jigai.core.permissions import Decision, PermissionRefused, has_role
 from jigai.core.todos import Todo
-from jigai.review.choices import CorrectionStage, RecommendationStatus
-from jigai.review.district import (
+from jigai.recommendations.choices import CorrectionStage, RecommendationStatus
+from jigai.recommendations.models import RecommendationItem
+from jigai.recommendations.services import (
     REASON_MAX,
     clean_correction_items,
     correction_summary,
     create_correction_request,
     require_action,
 )
-from jigai.review.models import RecommendationItem
 
 #: the first review's queue: recommended (waiting to be taken up) and under first review
 QUEUE = (S.RECOMMENDED, S.MUNICIPAL_REVIEW)

@@ -12,7 +12,7 @@ to the district.
 
 Every status change goes through :func:`jigai.applications.services.application_transition`;
 the rules that must hold however a transition is reached are its checks and effects
-(:mod:`jigai.review.district_checks`).
+(:mod:`jigai.recommendations.checks`).
 """
 
 from __future__ import annotations
@@ -39,10 +39,11 @@ from jigai.applications.services import application_transition
 from jigai.audit.services import audit_record
 from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has_role, require
 from jigai.core.todos import Todo
-from jigai.review import notifications
-from jigai.review.choices import CorrectionSection, CorrectionStage, RecommendationStatus
-from jigai.review.district_checks import review_eligibility
-from jigai.review.models import CorrectionItem, CorrectionRequest, Recommendation, RecommendationItem
+from jigai.notifications import recipients
+from jigai.notifications import services as notifications
+from jigai.recommendations.checks import review_eligibility
+from jigai.recommendations.choices import CorrectionSection, CorrectionStage, RecommendationStatus
+from jigai.recommendations.models import CorrectionItem, CorrectionRequest, Recommendation, RecommendationItem
 
 REASON_MAX = 1000
 OPINION_MAX = 2000
@@ -208,7 +209,7 @@ def recommendation_list(
     """The recommendation documents the actor may read (a district its own; the city all)."""
     if not can_read_recommendations(actor):
         return Recommendation.objects.none()
-    qs = (
+    qs: QuerySet[Recommendation] = (
         Recommendation.objects.visible_to(actor)
         .select_related("call", "district", "prepared_by", "signed_by")
         .annotate(item_count=Count("items"))
@@ -484,7 +485,7 @@ def recommendation_prepare(
             },
         )
         notifications.notify(
-            users=notifications.district_heads(ordered[0]),
+            users=recipients.district_heads(ordered[0]),
             verb=_("待签发推荐文件"),
             message=_("%(who)s拟定了推荐文件（%(n)d 个项目，%(call)s），请审核并以推荐文号签发。")
             % {"who": actor, "n": len(ordered), "call": ordered[0].call.title},
@@ -507,7 +508,7 @@ def recommendation_update(
     require(can_change_recommendation(actor, recommendation), "recommendation.update")
     opinion = _clean_opinion(opinion)
     with transaction.atomic():
-        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        locked: Recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         require(can_change_recommendation(actor, locked), "recommendation.update")
         items = list(locked.items.order_by("priority"))
         ranks = _clean_priorities(len(items), [priorities.get(i.application_id, i.priority) for i in items])
@@ -539,7 +540,7 @@ def recommendation_withdraw(
     """Withdraw a document not yet signed; its applications stay under district review."""
     require(can_change_recommendation(actor, recommendation), "recommendation.withdraw")
     with transaction.atomic():
-        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        locked: Recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         require(can_change_recommendation(actor, locked), "recommendation.withdraw")
         locked.status = RecommendationStatus.WITHDRAWN
         locked.save(update_fields=["status"])
@@ -582,7 +583,9 @@ def recommendation_sign(
     if len(number) > max_length:
         raise ValidationError({"document_number": _("推荐文号不能超过 %(n)d 个字符。") % {"n": max_length}})
     with transaction.atomic():
-        locked = Recommendation.objects.select_for_update().select_related("call").get(pk=recommendation.pk)
+        locked: Recommendation = (
+            Recommendation.objects.select_for_update().select_related("call").get(pk=recommendation.pk)
+        )
         if locked.status != RecommendationStatus.PREPARED:
             raise ValidationError(
                 _("推荐文件当前状态为“%(s)s”，不能签发。") % {"s": locked.get_status_display()}
@@ -640,7 +643,7 @@ def recommendation_sign(
             else "",
         )
         notifications.notify(
-            users=notifications.municipal_officers(),
+            users=recipients.municipal_officers(),
             verb=_("区推荐待初审"),
             message=_(
                 "%(district)s经济主管部门签发推荐文件 %(n)s，推荐 %(c)d 个项目（%(call)s），请开展市级初审。"

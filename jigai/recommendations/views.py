@@ -4,7 +4,7 @@ decline), the recommendation document (prepare with ranking, change, withdraw, t
 signature with the document number), and the enterprise's page of returned applications.
 
 Views are thin: each reads through a scoped selector and writes through one service of
-:mod:`jigai.review.district`. A refusal raises PermissionRefused (the 403 page shows the reason);
+:mod:`jigai.recommendations.services`. A refusal raises PermissionRefused (the 403 page shows the reason);
 bad input re-renders the page with what the user typed and the message.
 """
 
@@ -31,9 +31,9 @@ from jigai.applications.selectors import application_get, application_scope
 from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.permissions import has_role, require
-from jigai.review import district
-from jigai.review.choices import CorrectionSection, RecommendationStatus
-from jigai.review.models import Recommendation
+from jigai.recommendations import services as district
+from jigai.recommendations.choices import CorrectionSection, RecommendationStatus
+from jigai.recommendations.models import Recommendation
 
 PER_PAGE = 50
 RETURN_ROWS = 5
@@ -99,7 +99,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
             actor=user, status=RecommendationStatus.PREPARED
         ).count(),
     }
-    return render(request, "review/district_workbench.html", context)
+    return render(request, "recommendations/district_workbench.html", context)
 
 
 @login_required
@@ -175,7 +175,7 @@ def _application(request: HttpRequest, pk: int) -> Application:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
-    return render(request, "review/district_detail.html", _detail_context(request, application))
+    return render(request, "recommendations/district_detail.html", _detail_context(request, application))
 
 
 @login_required
@@ -212,7 +212,7 @@ def return_for_correction(request: HttpRequest, pk: int) -> HttpResponse:
             return_errors=errors_of(exc),
             show_return=True,
         )
-        return render(request, "review/district_detail.html", context, status=422)
+        return render(request, "recommendations/district_detail.html", context, status=422)
     messages.success(
         request,
         _("已将申报 %(ref)s 退回企业修改，企业将收到逐项修改意见。") % {"ref": application.reference_number},
@@ -229,7 +229,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         district.district_decline(actor=request.user, application=application, reason=reason)
     except ValidationError as exc:
         context = _detail_context(request, application, decline_errors=errors_of(exc), decline_reason=reason)
-        return render(request, "review/district_detail.html", context, status=422)
+        return render(request, "recommendations/district_detail.html", context, status=422)
     messages.success(
         request, _("申报 %(ref)s 不予推荐，已告知企业。") % {"ref": application.reference_number}
     )
@@ -286,7 +286,7 @@ def prepare(request: HttpRequest) -> HttpResponse:
         "fields": fields,
         "call": applications[0].call,
     }
-    return render(request, "review/district_prepare.html", context, status=422 if errors else 200)
+    return render(request, "recommendations/district_prepare.html", context, status=422 if errors else 200)
 
 
 def _int(value: Any) -> int:
@@ -306,7 +306,7 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     rows = district.recommendation_list(actor=user, status=status or None)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "status": status, "statuses": RecommendationStatus.choices}
-    return render(request, "review/district_recommendation_list.html", context)
+    return render(request, "recommendations/district_recommendation_list.html", context)
 
 
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
@@ -359,7 +359,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = _recommendation(request, pk)
     return render(
         request,
-        "review/district_recommendation_detail.html",
+        "recommendations/district_recommendation_detail.html",
         _recommendation_context(request, recommendation),
     )
 
@@ -378,7 +378,7 @@ def recommendation_sign(request: HttpRequest, pk: int) -> HttpResponse:
         context = _recommendation_context(
             request, recommendation, document_number=number, sign_errors=errors_of(exc)
         )
-        return render(request, "review/district_recommendation_detail.html", context, status=422)
+        return render(request, "recommendations/district_recommendation_detail.html", context, status=422)
     messages.success(
         request,
         _("推荐文件已签发（推荐文号 %(n)s），%(c)d 个申报已转为区已推荐，等待市级初审。")
@@ -408,7 +408,7 @@ def recommendation_update(request: HttpRequest, pk: int) -> HttpResponse:
         context = _recommendation_context(
             request, recommendation, update_errors=errors_of(exc), posted=request.POST
         )
-        return render(request, "review/district_recommendation_detail.html", context, status=422)
+        return render(request, "recommendations/district_recommendation_detail.html", context, status=422)
     messages.success(request, _("推荐排序和意见已保存。"))
     return redirect("review:recommendation_detail", pk=pk)
 
@@ -460,7 +460,7 @@ def my_returns(request: HttpRequest) -> HttpResponse:
                 "edit_url": _edit_url(application.pk),
             }
         )
-    return render(request, "review/district_my_returns.html", {"rows": rows})
+    return render(request, "recommendations/district_my_returns.html", {"rows": rows})
 
 
 @login_required

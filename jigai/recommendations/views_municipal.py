@@ -17,9 +17,10 @@ from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.selectors import application_get, application_scope
 from jigai.core.permissions import has_role, require
+from jigai.recommendations import municipal
+from jigai.recommendations import services as district
+from jigai.recommendations.views import _decorate, errors_of
 from jigai.reference.models import District
-from jigai.review import district, municipal
-from jigai.review.views_district import _decorate, errors_of
 
 PER_PAGE = 50
 
@@ -46,7 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "district_code": district_code,
         "act_decision": acts,
     }
-    return render(request, "review/municipal_list.html", context)
+    return render(request, "recommendations/municipal_list.html", context)
 
 
 @login_required
@@ -107,4 +108,4 @@ def return_for_correction(request: HttpRequest, pk: int) -> HttpResponse:
         "errors": errors,
         "corrections": district.correction_requests(actor=user, application=application),
     }
-    return render(request, "review/municipal_return.html", context, status=422 if errors else 200)
+    return render(request, "recommendations/municipal_return.html", context, status=422 if errors else 200)

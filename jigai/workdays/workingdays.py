@@ -3,7 +3,7 @@ days by default, counting public holidays and the weekend days made working days
 
 Where a day's kind comes from, in this order:
 
-1. a :class:`~jigai.review.models.CalendarDay` an official entered for that date (the State
+1. a :class:`~jigai.workdays.models.CalendarDay` an official entered for that date (the State
    Council's schedule for a year the library does not know yet, or a correction);
 2. the ``chinese_calendar`` library, for the years it knows (1.11.0 knows 2004–2026 and raises
    ``NotImplementedError`` for later years);
@@ -38,8 +38,8 @@ from jigai.audit.services import audit_record
 from jigai.core.permissions import Decision, has_role, require
 from jigai.reference.holidays import FIRST_YEAR as HOLIDAY_RULES_FROM
 from jigai.reference.holidays import statutory_holidays
-from jigai.review.choices import CalendarDayKind
-from jigai.review.models import CalendarDay
+from jigai.workdays.choices import CalendarDayKind
+from jigai.workdays.models import CalendarDay
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: how far a count may run before it is refused as nonsense (a year of working days and more)
@@ -181,7 +181,7 @@ def calendar_day_set(*, actor: Any, date: dt.date, kind: str | None, note: str =
 
 def _recount(actor: Any) -> None:
     # Imported here: the publicity module counts with this one.
-    from jigai.review.publicity import publicity_recount_provisional
+    from jigai.decisions.publicity import publicity_recount_provisional
 
     publicity_recount_provisional(actor=actor)
 

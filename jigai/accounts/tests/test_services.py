@@ -160,7 +160,7 @@ def test_five_failures_from_one_address_lock_the_name_there_only(officer):
     [denied] = events("auth.login", outcome=Outcome.DENIED)
     assert denied.message == "锁定期间尝试登录"
     # The owner learns of it by notification (in-app and e-mail), not from the answer.
-    from jigai.review.models import Notification
+    from jigai.notifications.models import Notification
 
     [notice] = Notification.objects.filter(user=officer)
     assert "203.0.113.9" in notice.message and "从其他地址登录不受影响" in notice.message

@@ -227,7 +227,7 @@ def test_an_official_cannot_use_the_enterprise_pages(client, role_users, submitt
 def test_a_returned_application_shows_what_to_correct_and_is_resubmitted(
     client, enterprise_user, role_users, submitted
 ):
-    from jigai.review.district import district_return, district_start
+    from jigai.recommendations.services import district_return, district_start
 
     officer = role_users[Role.DISTRICT_OFFICER]
     district_start(actor=officer, application=submitted)

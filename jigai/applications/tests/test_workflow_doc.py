@@ -1,11 +1,10 @@
-"""docs/workflows.md shows the workflow table and diagram the code has (jigai.review.workflow_doc)."""
+"""docs/workflows.md shows the workflow table and diagram the code has (jigai.applications.workflow_doc)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from jigai.applications import workflow
-from jigai.review import workflow_doc
+from jigai.applications import workflow, workflow_doc
 
 FIX = "run `python manage.py workflow_doc --write` and commit docs/workflows.md"
 
@@ -22,7 +21,7 @@ def test_the_document_and_the_code_agree() -> None:
 
 def test_every_transition_is_a_row_and_an_arrow() -> None:
     generated = workflow_doc.render()
-    for transition in workflow.TRANSITIONS:
+    for transition in workflow.transitions():
         assert f"| `{transition.action}` |" in generated["transitions"]
         for source in transition.sources:
             assert f"    {source} --> {transition.target} : {transition.action}" in generated["diagram"]

@@ -20,10 +20,12 @@ from jigai.applications.models import Application
 from jigai.calls.models import Call
 from jigai.core.testing import factories
 from jigai.core.testing.factories import EnterpriseFactory, municipal_user, user_for_role
+from jigai.decisions import publicity
+from jigai.decisions import services as decision
+from jigai.decisions.models import Decision, ProposedList
 from jigai.enterprises.models import Enterprise
-from jigai.review import decision, publicity
-from jigai.review.choices import AssignmentStatus
-from jigai.review.models import Assignment, Decision, ExpertProfile, Panel, ProposedList
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.models import Assignment, ExpertProfile, Panel
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 16

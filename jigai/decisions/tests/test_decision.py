@@ -13,10 +13,10 @@ from jigai.applications.models import ApplicationTransition
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import user_for_role
-from jigai.review.choices import ProposedListStatus
-from jigai.review.decision import call_ranking, decision_set_amounts, proposed_list_propose
-from jigai.review.models import Decision, ProposedList
-from jigai.review.tests.factories_decision import (
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Decision, ProposedList
+from jigai.decisions.services import call_ranking, decision_set_amounts, proposed_list_propose
+from jigai.decisions.tests.factories_decision import (
     call_with_budget,
     expert_opinions,
     head,

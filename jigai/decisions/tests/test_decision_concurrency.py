@@ -14,10 +14,10 @@ from django.db import connection
 
 from jigai.applications.choices import ApplicationStatus
 from jigai.applications.models import Application
-from jigai.review.choices import ProposedListStatus
-from jigai.review.decision import decision_set_amounts, proposed_list_propose
-from jigai.review.models import Decision, ProposedList
-from jigai.review.tests.factories_decision import call_with_budget, head, in_review, officer
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Decision, ProposedList
+from jigai.decisions.services import decision_set_amounts, proposed_list_propose
+from jigai.decisions.tests.factories_decision import call_with_budget, head, in_review, officer
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from jigai.audit.models import AuditEvent
 from jigai.calls.models import CallInstalment
 from jigai.core.testing.factories import user_for_role
 from jigai.core.testing.pdf import pdf_fonts, pdf_text
-from jigai.review.pdf import instalment_plan, notice_number, rmb_capital
-from jigai.review.publicity import proposed_list_approve
-from jigai.review.tests.factories_decision import close_publicity, head, in_publicity
+from jigai.decisions.pdf import instalment_plan, notice_number, rmb_capital
+from jigai.decisions.publicity import proposed_list_approve
+from jigai.decisions.tests.factories_decision import close_publicity, head, in_publicity
 
 
 @pytest.mark.parametrize(

@@ -10,9 +10,10 @@ import pytest
 from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus
 from jigai.core.testing.factories import user_for_role
-from jigai.review.choices import ProposedListStatus
-from jigai.review.models import CalendarDay, Decision, ProposedList
-from jigai.review.tests.factories_decision import call_with_budget, head, in_review, officer
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Decision, ProposedList
+from jigai.decisions.tests.factories_decision import call_with_budget, head, in_review, officer
+from jigai.workdays.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
 
@@ -122,8 +123,8 @@ def test_the_officer_enters_a_year_of_holidays_on_the_calendar_page(client):
 
 def test_the_head_and_the_officer_see_what_waits_for_them_on_their_home_page():
     from jigai.core.todos import todos_for
-    from jigai.review.models import Objection
-    from jigai.review.tests.factories_decision import in_publicity
+    from jigai.decisions.models import Objection
+    from jigai.decisions.tests.factories_decision import in_publicity
 
     def mine(user, key):
         return next((t for t in todos_for(user) if t.key == key), None)

@@ -32,8 +32,8 @@ from jigai.applications.tests.conftest import CALL_DIRECTIONS, eligible_applicat
 from jigai.audit.services import audit_chain_check
 from jigai.core.testing import factories
 from jigai.core.testing.factories import user_for_role
-from jigai.review.models import ProposedList
-from jigai.review.tests.factories_decision import close_publicity
+from jigai.decisions.models import ProposedList
+from jigai.decisions.tests.factories_decision import close_publicity
 
 API = "/api/v1"
 pytestmark = pytest.mark.django_db

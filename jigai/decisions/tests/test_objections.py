@@ -19,11 +19,11 @@ from jigai.applications.models import ApplicationTransition
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import user_for_role
-from jigai.review.choices import ObjectionStatus
-from jigai.review.models import Decision, Objection, ProposedList
-from jigai.review.objections import objection_handle, objection_lodge
-from jigai.review.publicity import proposed_list_approve
-from jigai.review.tests.factories_decision import PDF, PNG, close_publicity, head, in_publicity, officer
+from jigai.decisions.choices import ObjectionStatus
+from jigai.decisions.models import Decision, Objection, ProposedList
+from jigai.decisions.objections import objection_handle, objection_lodge
+from jigai.decisions.publicity import proposed_list_approve
+from jigai.decisions.tests.factories_decision import PDF, PNG, close_publicity, head, in_publicity, officer
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,10 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import user_for_role
-from jigai.review.choices import ProposedListStatus
-from jigai.review.models import Objection, ProposedList
-from jigai.review.publicity import proposed_list_approve, publicity_start
-from jigai.review.tests.factories_decision import (
+from jigai.decisions.choices import ProposedListStatus
+from jigai.decisions.models import Objection, ProposedList
+from jigai.decisions.publicity import proposed_list_approve, publicity_start
+from jigai.decisions.tests.factories_decision import (
     call_with_budget,
     close_publicity,
     head,
@@ -31,7 +31,7 @@ from jigai.review.tests.factories_decision import (
     propose,
     publish,
 )
-from jigai.review.workingdays import calendar_year_set
+from jigai.workdays.workingdays import calendar_year_set
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

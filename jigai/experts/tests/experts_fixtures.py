@@ -23,10 +23,10 @@ from jigai.catalog.models import CatalogItem
 from jigai.core.testing import factories
 from jigai.core.testing.factories import EnterpriseFactory, UserFactory, municipal_user
 from jigai.enterprises.models import Enterprise
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.models import Assignment, ExpertConflict, ExpertProfile, Panel
+from jigai.experts.scoring import ScoreInput
 from jigai.reference.models import Industry
-from jigai.review.choices import AssignmentStatus
-from jigai.review.experts_scoring import ScoreInput
-from jigai.review.models import Assignment, ExpertConflict, ExpertProfile, Panel
 
 _serial = itertools.count(1)
 CALL_DIRECTIONS = ["1.1", "1.2", "2.1"]
@@ -138,7 +138,7 @@ def assignment_for(
 ) -> Assignment:
     """An assignment written directly (the draw has its own tests), with the call's panel and the
     default rubric saved."""
-    from jigai.review.experts import rubric_ensure
+    from jigai.experts.services import rubric_ensure
 
     panel = (
         panel
@@ -162,13 +162,13 @@ def assignment_for(
 
 def full_scores(value: str = "80", comment: str = "论证充分。") -> dict[str, ScoreInput]:
     """The same score on every default criterion."""
-    from jigai.review.experts import DEFAULT_RUBRIC
+    from jigai.experts.services import DEFAULT_RUBRIC
 
     return {c.code: ScoreInput(value, comment) for c in DEFAULT_RUBRIC}
 
 
 def scores_body(value: str = "80") -> dict[str, Any]:
-    from jigai.review.experts import DEFAULT_RUBRIC
+    from jigai.experts.services import DEFAULT_RUBRIC
 
     return {
         "scores": [{"code": c.code, "score": value, "comment": "论证充分。"} for c in DEFAULT_RUBRIC],

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from jigai.accounts.models import Organisation
-from jigai.review.choices import AssignmentStatus
-from jigai.review.models import Assignment, Decision, Panel
-from jigai.review.tests.experts_fixtures import (
+from jigai.decisions.models import Decision
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.models import Assignment, Panel
+from jigai.experts.tests.experts_fixtures import (
     assignment_for,
     deadline,
     expert,

@@ -12,10 +12,10 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import municipal_user
-from jigai.review.choices import AssignmentStatus
-from jigai.review.experts_draw import expert_panel_draw, expert_panel_verify
-from jigai.review.models import Assignment, DrawRecord, Notification, Panel, RubricCriterion
-from jigai.review.tests.experts_fixtures import (
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.draw import expert_panel_draw, expert_panel_verify
+from jigai.experts.models import Assignment, DrawRecord, Panel, RubricCriterion
+from jigai.experts.tests.experts_fixtures import (
     deadline,
     declare_conflict,
     enterprise,
@@ -27,6 +27,7 @@ from jigai.review.tests.experts_fixtures import (
     relate,
     review_call,
 )
+from jigai.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

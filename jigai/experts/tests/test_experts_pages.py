@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 
 from jigai.accounts.choices import Role
 from jigai.core.testing.factories import municipal_user, published_catalog
-from jigai.review.choices import AssignmentStatus
-from jigai.review.models import Assignment, ExpertProfile, Panel
-from jigai.review.tests.experts_fixtures import (
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.models import Assignment, ExpertProfile, Panel
+from jigai.experts.tests.experts_fixtures import (
     assignment_for,
     deadline,
     expert,

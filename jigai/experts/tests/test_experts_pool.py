@@ -11,7 +11,8 @@ from jigai.accounts.choices import Role
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import municipal_user, published_catalog, user_for_role
-from jigai.review.experts import (
+from jigai.experts.models import ExpertConflict, RubricCriterion
+from jigai.experts.services import (
     CriterionSpec,
     expert_conflict_declare,
     expert_conflict_withdraw,
@@ -20,8 +21,7 @@ from jigai.review.experts import (
     rubric_criteria,
     rubric_update,
 )
-from jigai.review.models import ExpertConflict, RubricCriterion
-from jigai.review.tests.experts_fixtures import expert, expert_user, institution, officer, review_call
+from jigai.experts.tests.experts_fixtures import expert, expert_user, institution, officer, review_call
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,11 @@ from jigai.applications.selectors import application_scope
 from jigai.applications.services import application_transition
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
-from jigai.review.choices import AssignmentStatus, PanelStatus
-from jigai.review.experts import scores_visible
-from jigai.review.experts_draw import expert_panel_draw
-from jigai.review.experts_scoring import (
+from jigai.decisions.models import Decision
+from jigai.experts.choices import AssignmentStatus, PanelStatus
+from jigai.experts.draw import expert_panel_draw
+from jigai.experts.models import Assignment, DrawRecord, Panel, Score
+from jigai.experts.scoring import (
     ScoreInput,
     aggregate_totals,
     expert_assignment_declare,
@@ -29,8 +30,8 @@ from jigai.review.experts_scoring import (
     expert_scores_aggregate,
     expert_scores_submit,
 )
-from jigai.review.models import Assignment, Decision, DrawRecord, Notification, Panel, Score
-from jigai.review.tests.experts_fixtures import (
+from jigai.experts.services import scores_visible
+from jigai.experts.tests.experts_fixtures import (
     assignment_for,
     deadline,
     expert,
@@ -40,6 +41,7 @@ from jigai.review.tests.experts_fixtures import (
     pool,
     review_call,
 )
+from jigai.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,8 @@ from jigai.funds import services
 from jigai.funds.choices import BudgetSource
 from jigai.funds.models import Budget, FundPlan, Instalment
 from jigai.reference.models import District
-from jigai.review.models import Decision
-from jigai.review.tests.factories_decision import in_review
+from jigai.decisions.models import Decision
+from jigai.decisions.tests.factories_decision import in_review
 
 YEAR = 2026
 

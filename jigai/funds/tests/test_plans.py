@@ -104,7 +104,7 @@ def test_drafting_splits_the_support_into_shares_and_instalments():
 
 def test_only_approved_projects_are_drafted():
     call = f.call()
-    from jigai.review.tests.factories_decision import in_review
+    from jigai.decisions.tests.factories_decision import in_review
 
     pending = in_review(call)
     with pytest.raises(ValidationError, match="不是本批次已立项"):

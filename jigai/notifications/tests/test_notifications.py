@@ -9,10 +9,12 @@ import pytest
 from django.core import mail
 
 from jigai.core.todos import todos_for
-from jigai.review import district, municipal, notifications
-from jigai.review.models import Notification
-from jigai.review.tests.district_fixtures import *  # noqa: F403
-from jigai.review.tests.district_fixtures import reload, several_in_review, submit_new
+from jigai.notifications import services as notifications
+from jigai.notifications.models import Notification
+from jigai.recommendations import municipal
+from jigai.recommendations import services as district
+from jigai.recommendations.tests.district_fixtures import *  # noqa: F403
+from jigai.recommendations.tests.district_fixtures import reload, several_in_review, submit_new
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ The enterprise's application page shows the returns with their items::
 
     {% load review_district %}
     {% corrections_for application as corrections %}
-    {% include "review/district_corrections.html" with corrections=corrections %}
+    {% include "recommendations/district_corrections.html" with corrections=corrections %}
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def corrections_for(context: dict[str, Any], application: Any) -> list[Any]:
     """The returns of ``application`` with their items, as the signed-in user may see them."""
-    from jigai.review.district import correction_requests
+    from jigai.recommendations.services import correction_requests
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -2,7 +2,7 @@
 浦东新区 (an enterprise, the bureau's officer and head, each with an e-mail address), the
 commission's officer and head, and applications submitted to an open call.
 
-Test modules import what they use (``from jigai.review.tests.district_fixtures import *``): the
+Test modules import what they use (``from jigai.recommendations.tests.district_fixtures import *``): the
 review app's tests are written by several people, so these are not in a shared conftest.
 """
 
@@ -19,7 +19,7 @@ from jigai.applications.tests.conftest import CALL_DIRECTIONS, eligible_applicat
 from jigai.calls.models import Call
 from jigai.core.testing import factories
 from jigai.core.testing.factories import user_for_role
-from jigai.review import district
+from jigai.recommendations import services as district
 
 PUDONG = "310115"
 XUHUI = "310104"

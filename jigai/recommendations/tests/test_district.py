@@ -13,11 +13,11 @@ from jigai.applications.eligibility import NotEligible
 from jigai.applications.models import ApplicationTransition
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
-from jigai.review import district
-from jigai.review.choices import RecommendationStatus
-from jigai.review.models import CorrectionRequest, Recommendation
-from jigai.review.tests.district_fixtures import *  # noqa: F403
-from jigai.review.tests.district_fixtures import in_review, reload, several_in_review, submit_new
+from jigai.recommendations import services as district
+from jigai.recommendations.choices import RecommendationStatus
+from jigai.recommendations.models import CorrectionRequest, Recommendation
+from jigai.recommendations.tests.district_fixtures import *  # noqa: F403
+from jigai.recommendations.tests.district_fixtures import in_review, reload, several_in_review, submit_new
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +67,7 @@ def test_district_head_may_not_take_up_an_application(people: Any, submitted: An
 
 
 def test_skipping_the_district_is_refused_with_the_reason(people: Any, submitted: Any) -> None:
-    from jigai.review import municipal
+    from jigai.recommendations import municipal
 
     with pytest.raises(ValidationError) as refused:
         municipal.municipal_start(actor=people["municipal"], application=submitted)

@@ -9,9 +9,9 @@ import pytest
 from django.test import Client
 
 from jigai.applications.choices import ApplicationStatus as S
-from jigai.review.models import Notification
-from jigai.review.tests.district_fixtures import *  # noqa: F403
-from jigai.review.tests.district_fixtures import reload, several_in_review
+from jigai.notifications.models import Notification
+from jigai.recommendations.tests.district_fixtures import *  # noqa: F403
+from jigai.recommendations.tests.district_fixtures import reload, several_in_review
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/review"

@@ -10,11 +10,12 @@ import pytest
 from django.test import Client
 
 from jigai.applications.choices import ApplicationStatus as S
-from jigai.review import district
-from jigai.review.choices import RecommendationStatus
-from jigai.review.models import Notification, Recommendation
-from jigai.review.tests.district_fixtures import *  # noqa: F403
-from jigai.review.tests.district_fixtures import reload, several_in_review
+from jigai.notifications.models import Notification
+from jigai.recommendations import services as district
+from jigai.recommendations.choices import RecommendationStatus
+from jigai.recommendations.models import Recommendation
+from jigai.recommendations.tests.district_fixtures import *  # noqa: F403
+from jigai.recommendations.tests.district_fixtures import reload, several_in_review
 
 pytestmark = pytest.mark.django_db
 
@@ -233,7 +234,7 @@ def test_the_corrections_partial_for_other_pages(people: Any, reviewing: Any) ->
     request = RequestFactory().get("/")
     template = Template(
         "{% load review_district %}{% corrections_for application as corrections %}"
-        '{% include "review/district_corrections.html" with corrections=corrections %}'
+        '{% include "recommendations/district_corrections.html" with corrections=corrections %}'
     )
     for who, sees in (("enterprise", True), ("other_officer", False)):
         request.user = people[who]

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.models import ApplicationTransition
 from jigai.core.permissions import PermissionRefused
-from jigai.review import district, municipal
-from jigai.review.choices import CorrectionStage
-from jigai.review.models import CorrectionRequest
-from jigai.review.tests.district_fixtures import *  # noqa: F403
-from jigai.review.tests.district_fixtures import reload, several_in_review
+from jigai.recommendations import municipal
+from jigai.recommendations import services as district
+from jigai.recommendations.choices import CorrectionStage
+from jigai.recommendations.models import CorrectionRequest
+from jigai.recommendations.tests.district_fixtures import *  # noqa: F403
+from jigai.recommendations.tests.district_fixtures import reload, several_in_review
 
 pytestmark = pytest.mark.django_db
 

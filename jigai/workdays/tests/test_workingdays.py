@@ -12,9 +12,9 @@ from jigai.accounts.choices import Role
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import user_for_role
-from jigai.review.choices import CalendarDayKind
-from jigai.review.models import CalendarDay
-from jigai.review.workingdays import (
+from jigai.workdays.choices import CalendarDayKind
+from jigai.workdays.models import CalendarDay
+from jigai.workdays.workingdays import (
     add_working_days,
     calendar_day_set,
     calendar_year_set,

@@ -1,5 +1,5 @@
 """``manage.py workflow_doc``: check, or with ``--write`` rewrite, the generated table and diagram of
-the application workflow in docs/workflows.md (see :mod:`jigai.review.workflow_doc`)."""
+the application workflow in docs/workflows.md (see :mod:`jigai.applications.workflow_doc`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jigai.review import workflow_doc
+from jigai.applications import workflow_doc
 
 
 class Command(BaseCommand):

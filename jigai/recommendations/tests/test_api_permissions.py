@@ -19,8 +19,9 @@ from jigai.applications.tests.conftest import CALL_DIRECTIONS, eligible_applicat
 from jigai.core.testing import factories
 from jigai.core.testing.factories import user_for_role
 from jigai.core.testing.permissions import SIGNED_IN, Endpoint, endpoint_matrix_test
-from jigai.review import district, municipal
-from jigai.review.models import Notification
+from jigai.notifications.models import Notification
+from jigai.recommendations import municipal
+from jigai.recommendations import services as district
 
 BASE = "/api/v1/review"
 APPLICATION = BASE + "/applications/{application_id}"

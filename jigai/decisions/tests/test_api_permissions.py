@@ -17,9 +17,9 @@ from django.core.cache import cache
 
 from jigai.accounts.choices import Role
 from jigai.core.testing.permissions import ANYONE, SIGNED_IN, Endpoint, endpoint_matrix_test
-from jigai.review.models import Objection
-from jigai.review.publicity import proposed_list_approve
-from jigai.review.tests.factories_decision import (
+from jigai.decisions.models import Objection
+from jigai.decisions.publicity import proposed_list_approve
+from jigai.decisions.tests.factories_decision import (
     call_with_budget,
     close_publicity,
     head,

@@ -12,9 +12,9 @@ from typing import Any
 
 from jigai.accounts.choices import Role
 from jigai.core.testing.permissions import Endpoint, endpoint_matrix_test
-from jigai.review.choices import AssignmentStatus
-from jigai.review.models import ExpertProfile
-from jigai.review.tests.experts_fixtures import (
+from jigai.experts.choices import AssignmentStatus
+from jigai.experts.models import ExpertProfile
+from jigai.experts.tests.experts_fixtures import (
     assignment_for,
     deadline,
     declare_conflict,

@@ -1,0 +1,31 @@
+"""Pages of the expert review (the expert's assignments, the pool, panels and rubrics), under
+/review/ in the ``review`` namespace (their addresses before the review app was split; see
+jigai/urls.py)."""
+
+from django.urls import path
+
+from jigai.experts import views
+
+urlpatterns = [
+    path("expert/", views.expert_assignments, name="expert_assignments"),
+    path("expert/assignments/<int:pk>/", views.expert_assignment, name="expert_assignment"),
+    path("expert/assignments/<int:pk>/declare/", views.expert_declare, name="expert_declare"),
+    path("expert/assignments/<int:pk>/score/", views.expert_score, name="expert_score"),
+    path("expert/profile/", views.expert_profile, name="expert_profile"),
+    path(
+        "expert/conflicts/<int:organisation_id>/withdraw/",
+        views.expert_conflict_withdraw,
+        name="expert_conflict_withdraw",
+    ),
+    path("experts/", views.expert_pool, name="expert_pool"),
+    path("experts/new/", views.expert_create, name="expert_create"),
+    path("experts/<int:pk>/edit/", views.expert_edit, name="expert_edit"),
+    path("panels/", views.panel_index, name="panel_index"),
+    path("calls/<int:call_id>/panel/", views.panel_detail, name="panel_detail"),
+    path("calls/<int:call_id>/panel/draw/", views.panel_draw, name="panel_draw"),
+    path("calls/<int:call_id>/panel/close/", views.panel_close, name="panel_close"),
+    path("calls/<int:call_id>/panel/verify/", views.panel_verify, name="panel_verify"),
+    path("calls/<int:call_id>/rubric/", views.panel_rubric, name="panel_rubric"),
+    path("panel/assignments/<int:pk>/remind/", views.assignment_remind, name="panel_remind"),
+    path("panel/assignments/<int:pk>/replace/", views.assignment_replace, name="panel_replace"),
+]
