@@ -6,14 +6,21 @@ class DecisionsConfig(AppConfig):
     verbose_name = "综合评审与决策"
 
     def ready(self) -> None:
-        """The decision's rows of the workflow table, and the head's lists to propose, publish or
-        approve and the officer's open objections as to-dos."""
+        """The decision's rows of the workflow table, where the experts' results and the recounts of
+        publicity closings go, and the head's lists to propose, publish or approve and the officer's
+        open objections as to-dos."""
         from jigai.accounts.choices import Role
         from jigai.applications import workflow
         from jigai.core import todos
-        from jigai.decisions import views
+        from jigai.decisions import publicity, services, views
         from jigai.decisions.workflow import TRANSITIONS
+        from jigai.experts import scoring
+        from jigai.workdays import workingdays
 
         workflow.register(*TRANSITIONS)
+        # the experts' aggregated scores are kept in each application's Decision
+        scoring.register_results_recorder(services.decision_scores_record)
+        # a year's holiday schedule entered: count provisional publicity closings again
+        workingdays.register_recount(publicity.publicity_recount_provisional)
         todos.register([Role.MUNICIPAL_HEAD], views.municipal_head_todo)
         todos.register([Role.MUNICIPAL_OFFICER], views.objection_todo)

@@ -28,6 +28,7 @@ The proposal
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -52,6 +53,7 @@ from jigai.core.permissions import has_role, require
 from jigai.decisions.choices import ProposedListStatus
 from jigai.decisions.models import Decision, ProposedList
 from jigai.experts.choices import AssignmentStatus
+from jigai.experts.scoring import Aggregate
 
 ZERO = Decimal("0.00")
 AMOUNT_FIELDS = (
@@ -482,3 +484,27 @@ def proposed_list_total(proposed_list: ProposedList) -> Decimal:
         "approved_support", flat=True
     )
     return sum((v or ZERO for v in values), ZERO)
+
+
+def decision_scores_record(results: Mapping[int, Aggregate]) -> None:
+    """Keep the experts' aggregated results in each application's Decision (``final_score``,
+    ``score_spread_flag``), creating the row when missing; registered with the experts app. One
+    application (its last expert scored) is written on its locked row, so two last scores at once
+    cannot lose one; a closing panel's many in bulk."""
+    if len(results) == 1:
+        ((pk, result),) = results.items()
+        decision, _created = Decision.objects.select_for_update().get_or_create(application_id=pk)
+        decision.final_score = result.final_score
+        decision.score_spread_flag = result.flagged
+        decision.save(update_fields=["final_score", "score_spread_flag"])
+        return
+    existing = {d.application_id: d for d in Decision.objects.filter(application_id__in=list(results))}
+    for pk, result in results.items():
+        decision = existing.get(pk) or Decision(application_id=pk)
+        decision.final_score = result.final_score
+        decision.score_spread_flag = result.flagged
+        existing[pk] = decision
+    Decision.objects.bulk_update(
+        [d for d in existing.values() if d.pk], ["final_score", "score_spread_flag"], batch_size=1000
+    )
+    Decision.objects.bulk_create([d for d in existing.values() if not d.pk], batch_size=1000)

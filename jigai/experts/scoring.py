@@ -9,9 +9,9 @@
   assignment, while the panel is open and the application in expert review; a re-submission
   replaces the scores and is audited with before and after.
 * **Aggregation** — with five scores or more the highest and the lowest are dropped, then the mean;
-  otherwise the mean. A spread (highest − lowest) above the panel's threshold is flagged. Stored in
-  the application's :class:`~jigai.decisions.models.Decision` as soon as every expert still on its panel
-  has scored, and again when the panel closes.
+  otherwise the mean. A spread (highest − lowest) above the panel's threshold is flagged. Handed to
+  the registered recorder (the decisions app stores it in the application's ``Decision``) as soon as
+  every expert still on its panel has scored, and again when the panel closes.
 * **The officer** reminds and replaces late experts, and closes the panel once nothing is pending;
   the scores then become visible (see :func:`jigai.experts.services.scores_visible`).
 """
@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -36,7 +36,6 @@ from jigai.applications.models import Application
 from jigai.applications.selectors import application_get
 from jigai.audit.services import audit_record
 from jigai.core.permissions import ALLOW, Decision, deny, require
-from jigai.decisions.models import Decision as ReviewDecision
 from jigai.experts.checks import ACTIVE_STATUSES, PENDING_STATUSES
 from jigai.experts.choices import AssignmentStatus, PanelStatus
 from jigai.experts.draw import assignments_url, draw_replacement
@@ -370,6 +369,23 @@ class Aggregate:
     trimmed: bool
 
 
+#: where the aggregated results are kept: the decisions app, which owns the comprehensive review's
+#: record (``Decision.final_score``, ``score_spread_flag``), registers its writer from its
+#: ``AppConfig.ready`` (this app may not import that later one). Each gets {application id: result}.
+ResultsRecorder = Callable[[Mapping[int, Aggregate]], None]
+_RECORDERS: list[ResultsRecorder] = []
+
+
+def register_results_recorder(recorder: ResultsRecorder) -> None:
+    if recorder not in _RECORDERS:
+        _RECORDERS.append(recorder)
+
+
+def _record(results: Mapping[int, Aggregate]) -> None:
+    for recorder in _RECORDERS:
+        recorder(results)
+
+
 def aggregate_totals(totals: Sequence[Decimal], threshold: Decimal) -> Aggregate:
     """Five or more: drop one highest and one lowest, then the mean; fewer: the mean. Spread is
     highest − lowest of all the scores; flagged when above ``threshold``."""
@@ -394,10 +410,7 @@ def expert_scores_aggregate(*, application: Application) -> Aggregate:
         return Aggregate(0, None, None, False, False)
     result = aggregate_totals([r[0] for r in rows if r[0] is not None], rows[0][1])
     with transaction.atomic():
-        decision, _created = ReviewDecision.objects.select_for_update().get_or_create(application=application)
-        decision.final_score = result.final_score
-        decision.score_spread_flag = result.flagged
-        decision.save(update_fields=["final_score", "score_spread_flag"])
+        _record({application.pk: result})
     return result
 
 
@@ -411,16 +424,7 @@ def _aggregate_panel(panel: Panel) -> int:
         if total is not None:
             totals[application_id].append(total)
     results = {pk: aggregate_totals(values, panel.spread_threshold) for pk, values in totals.items()}
-    existing = {d.application_id: d for d in ReviewDecision.objects.filter(application_id__in=list(results))}
-    for pk, result in results.items():
-        decision = existing.get(pk) or ReviewDecision(application_id=pk)
-        decision.final_score = result.final_score
-        decision.score_spread_flag = result.flagged
-        existing[pk] = decision
-    ReviewDecision.objects.bulk_update(
-        [d for d in existing.values() if d.pk], ["final_score", "score_spread_flag"], batch_size=1000
-    )
-    ReviewDecision.objects.bulk_create([d for d in existing.values() if not d.pk], batch_size=1000)
+    _record(results)
     return len(results)
 
 

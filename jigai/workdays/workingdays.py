@@ -23,7 +23,7 @@ on or after ``start_date`` (the start day counts when it is a working day); publ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -179,11 +179,21 @@ def calendar_day_set(*, actor: Any, date: dt.date, kind: str | None, note: str =
     return result
 
 
-def _recount(actor: Any) -> None:
-    # Imported here: the publicity module counts with this one.
-    from jigai.decisions.publicity import publicity_recount_provisional
+#: what is counted again when an official enters a year's schedule: the decisions app registers its
+#: provisional publicity closings from its ``AppConfig.ready`` (this low app may not import it)
+Recount = Callable[..., Any]
+_RECOUNTS: list[Recount] = []
 
-    publicity_recount_provisional(actor=actor)
+
+def register_recount(recount: Recount) -> None:
+    """``recount(actor=…)`` runs after every change of the entered schedule, in its transaction."""
+    if recount not in _RECOUNTS:
+        _RECOUNTS.append(recount)
+
+
+def _recount(actor: Any) -> None:
+    for recount in _RECOUNTS:
+        recount(actor=actor)
 
 
 def calendar_year_set(

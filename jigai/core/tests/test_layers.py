@@ -37,11 +37,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset(
         ("jigai/reference/selectors.py", "enterprises"),
         ("jigai/reference/api.py", "enterprises"),
         ("jigai/reference/views.py", "enterprises"),
-        # the panel's aggregated scores are written to the decision's row (to be inverted: the
-        # decisions app should register where a panel's results go)
-        ("jigai/experts/scoring.py", "decisions"),
-        # entering a year's holidays recounts provisional publicity closings (to be inverted the same way)
-        ("jigai/workdays/workingdays.py", "decisions"),
     }
 )
 
