@@ -34,14 +34,12 @@ from jigai.applications.selectors import application_scope
 from jigai.calls.models import Call
 from jigai.core.permissions import require
 from jigai.core.todos import Todo
+from jigai.decisions import objections, pdf, publicity
 from jigai.decisions import services as decision
-from jigai.decisions import objections
-from jigai.decisions import pdf
-from jigai.decisions import publicity
-from jigai.workdays import workingdays
-from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
 from jigai.decisions.checks import approval_refusal, closing_text
+from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
 from jigai.decisions.models import Objection, ProposedList
+from jigai.workdays import workingdays
 
 OBJECTIONS_PER_PAGE = 30
 
