@@ -16,8 +16,9 @@ import jigai
 
 #: lowest first; apps of one layer may import each other
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"core", "reference", "accounts", "audit"}),
-    frozenset({"workdays", "notifications"}),
+    # notifications is the base's: accounts tells a user its sign-in was locked
+    frozenset({"core", "reference", "accounts", "audit", "notifications"}),
+    frozenset({"workdays"}),
     frozenset({"enterprises"}),
     frozenset({"catalog", "calls"}),
     frozenset({"applications"}),
