@@ -18,12 +18,12 @@ from jigai.applications.models import Application
 from jigai.calls.models import Call
 from jigai.core.testing import factories
 from jigai.core.testing.factories import municipal_user, user_for_role
+from jigai.decisions.models import Decision
+from jigai.decisions.tests.factories_decision import in_review
 from jigai.funds import services
 from jigai.funds.choices import BudgetSource
 from jigai.funds.models import Budget, FundPlan, Instalment
 from jigai.reference.models import District
-from jigai.decisions.models import Decision
-from jigai.decisions.tests.factories_decision import in_review
 
 YEAR = 2026
 
