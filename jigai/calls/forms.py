@@ -185,12 +185,12 @@ class CallForm(BootstrapMixin, forms.Form):
 
 class RulesForm(BootstrapMixin, forms.Form):
     support_form = forms.ChoiceField(label=_("支持方式"), choices=SupportForm.choices)
-    min_total_investment = _wan_field(_("最低总投资（万元）"), help_text=_("2026 年：2000 万元"))
+    min_total_investment = _wan_field(_("最低总投资（万元）"), help_text=_("2026 年：2,000 万元"))
     min_fixed_asset_share = _pct_field(
         _("固定资产投资占比须高于（%）"), help_text=_("2026 年：60（须严格高于）")
     )
     support_rate = _pct_field(_("支持比例上限（%）"), help_text=_("占核定总投入的比例，2026 年：10"))
-    cap_per_project = _wan_field(_("单个项目支持上限（万元）"), help_text=_("2026 年：10000 万元（1 亿元）"))
+    cap_per_project = _wan_field(_("单个项目支持上限（万元）"), help_text=_("2026 年：10,000 万元（1 亿元）"))
     national_matching_ratio = _pct_field(_("国家项目配套比例（%）"), help_text=_("0 表示不安排配套"))
     max_construction_months = forms.IntegerField(label=_("建设期上限（月）"), min_value=1, max_value=120)
     publicity_working_days = forms.IntegerField(label=_("公示期（工作日）"), min_value=1, max_value=60)

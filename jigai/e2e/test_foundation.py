@@ -68,6 +68,9 @@ def test_language_switch_to_english(page, login):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("nav").first).to_contain_text("Home")
     expect(page.locator("footer")).to_contain_text("Public announcements")
+    # a Latin font first in English, so that apostrophes are not set in a CJK font's full width
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert font.startswith("system-ui"), font
 
 
 def test_logout(page, login):
