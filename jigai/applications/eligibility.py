@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from jigai.applications.workflow import TransitionContext
     from jigai.calls.models import CallRules
     from jigai.enterprises.models import CreditBar
+    from jigai.reference.models import Industry
 
 #: states in which the enterprise may still change the application (and its rules follow the call's)
 EDITABLE_STATUSES = frozenset({ApplicationStatus.DRAFT, ApplicationStatus.RETURNED})
@@ -224,6 +225,46 @@ class _Checker:
                 _("企业确认"),
                 True,
                 _("企业“%(e)s”已经区经济主管部门确认。") % {"e": enterprise.name},
+            )
+
+    def industry(self) -> None:
+        """The call's rule 允许申报的行业: the enterprise's industry, or a section, division or
+        group above it, is listed (an empty list admits every industry)."""
+        allowed = list(self.rules.allowed_industries.select_related("industry").order_by("sort_order"))
+        label = _("申报行业范围")
+        industry = self.app.enterprise.industry
+        if not allowed:
+            self.add("industry", label, True, _("本通知不限申报企业的所属行业。"))
+            return
+        lineage: set[str] = set()
+        node: Industry | None = industry
+        while node is not None:
+            lineage.add(node.code)
+            node = node.parent
+        listed = join_list(a.industry.label for a in allowed)
+        values = {
+            "i": industry.label,
+            "v": self.rules.version,
+            "r": label,
+            "l": listed,
+        }
+        if lineage & {a.industry_id for a in allowed}:
+            self.add(
+                "industry",
+                label,
+                True,
+                _("企业所属行业“%(i)s”在本通知规则（第 %(v)s 版）“%(r)s”允许的行业内。") % values,
+            )
+        else:
+            self.add(
+                "industry",
+                label,
+                False,
+                _(
+                    "企业所属行业“%(i)s”不在本通知规则（第 %(v)s 版）“%(r)s”允许的行业内，不能申报。"
+                    "允许的行业：%(l)s。如所属行业登记有误（例如只选了门类），请先修改企业信息。"
+                )
+                % values,
             )
 
     def credit_enterprise(self) -> None:
@@ -508,6 +549,7 @@ class _Checker:
         for rule in (
             self.call_open,
             self.enterprise_confirmed,
+            self.industry,
             self.credit_enterprise,
             self.credit_project_lead,
             self.project_basics,

@@ -146,6 +146,13 @@ class RulesOut(Schema):
     attachments: list[AttachmentOut] = Field(..., alias="attachment_requirements")
     instalments: list[InstalmentOut]
     district_shares: list[DistrictShareOut]
+    industries: list[str] = Field(
+        description="允许申报的行业（GB/T 4754-2017 代码；企业所属行业或其上级须在其中；空表示不限）"
+    )
+
+    @staticmethod
+    def resolve_industries(obj: CallRules) -> list[str]:
+        return [a.industry_id for a in obj.allowed_industries.all()]
 
 
 class RulesVersionRef(Schema):
@@ -253,9 +260,20 @@ class RulesIn(Schema):
     attachments: list[AttachmentIn] | None = None
     instalments: list[InstalmentIn] | None = None
     district_shares: list[DistrictShareIn] | None = Field(None, description="按区更新，未列出的区不变")
+    industries: list[str] | None = Field(
+        None, description="允许申报的行业（门类字母或大类、中类、小类代码），给出则整体替换；空列表表示不限"
+    )
 
     def values(self) -> dict[str, Any]:
-        lists = {"investment_items", "prerequisites", "attachments", "instalments", "district_shares", "note"}
+        lists = {
+            "investment_items",
+            "prerequisites",
+            "attachments",
+            "instalments",
+            "district_shares",
+            "industries",
+            "note",
+        }
         return self.dict(exclude_none=True, exclude=lists)
 
     def children(self) -> RulesChildren:
@@ -283,6 +301,9 @@ class RulesIn(Schema):
                 )
                 for s in self.district_shares
             ],
+            industries=None
+            if self.industries is None
+            else list(dict.fromkeys(c.strip().upper() for c in self.industries if c.strip())),
         )
 
 

@@ -34,6 +34,11 @@ PREREQUISITES: list[tuple[str, str, bool]] = [
     ("started", "项目已开工", False),
 ]
 
+# Industries whose enterprises may apply (GB/T 4754-2017): the industrial sections B, C, D and the
+# producer-services divisions the catalog's directions serve (field 10 生产性服务业; 信息服务、系统集成、
+# 远程运维 and industrial internet platforms: I 63, 64, 65; 研发设计、检验检测、技术推广: M 73, 74, 75).
+ALLOWED_INDUSTRIES: list[str] = ["B", "C", "D", "63", "64", "65", "73", "74", "75"]
+
 # (code, name, required, allowed types, max size in MB)
 ATTACHMENTS: list[tuple[str, str, bool, str, int]] = [
     ("business_licence", "营业执照", True, "pdf,jpg,png", 10),

@@ -104,6 +104,16 @@ def rules_lines(rules: CallRules) -> list[tuple[str, str]]:
         (_("单个项目支持上限"), wan(rules.cap_per_project)),
         (_("建设期"), _("不超过 %(n)d 个月") % {"n": rules.max_construction_months}),
     ]
+    allowed = [a.industry for a in rules.allowed_industries.all()]
+    lines.append(
+        (
+            _("申报行业范围"),
+            _("所属行业为：%(industries)s（国民经济行业分类 GB/T 4754-2017，含其下各类）")
+            % {"industries": join_list(i.label for i in allowed)}
+            if allowed
+            else _("不限"),
+        )
+    )
     if rules.national_matching_ratio > 0:
         lines.append(
             (

@@ -182,6 +182,29 @@ class CallPrerequisite(models.Model):
         return self.name
 
 
+class CallAllowedIndustry(models.Model):
+    """An industry (GB/T 4754-2017 section, division, group or class) whose enterprises may apply
+    under this rules version: an enterprise's industry or one of its parents must be listed. A
+    version without any row admits every industry (the versions made before this rule existed)."""
+
+    rules = models.ForeignKey(CallRules, on_delete=models.CASCADE, related_name="allowed_industries")
+    industry = models.ForeignKey(
+        "reference.Industry", verbose_name="行业", on_delete=models.PROTECT, related_name="+"
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        ordering = ["rules", "sort_order"]
+        verbose_name = "允许申报的行业"
+        verbose_name_plural = "允许申报的行业"
+        constraints = [
+            models.UniqueConstraint(fields=["rules", "industry"], name="call_allowed_industry_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.industry)
+
+
 class CallAttachmentRequirement(models.Model):
     rules = models.ForeignKey(CallRules, on_delete=models.CASCADE, related_name="attachment_requirements")
     code = models.CharField("代码", max_length=30)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from jigai.calls import defaults
 from jigai.calls.choices import ATTACHMENT_FILE_TYPES, DistrictShareBase, InstalmentTrigger, SupportForm
 from jigai.calls.models import (
+    CallAllowedIndustry,
     CallAttachmentRequirement,
     CallDistrictShare,
     CallInstalment,
@@ -26,7 +27,7 @@ from jigai.calls.models import (
     CallRules,
 )
 from jigai.core.text import join_list
-from jigai.reference.models import District
+from jigai.reference.models import District, Industry
 
 ONE = Decimal("1")
 ZERO = Decimal("0")
@@ -94,6 +95,8 @@ class RulesChildren:
     attachments: list[AttachmentSpec] | None = None
     instalments: list[InstalmentSpec] | None = None
     district_shares: list[DistrictShareSpec] | None = None
+    #: GB/T 4754-2017 codes whose enterprises may apply (an empty list: every industry)
+    industries: list[str] | None = None
 
     def is_empty(self) -> bool:
         return all(getattr(self, f.name) is None for f in fields(self))
@@ -116,6 +119,7 @@ def default_children() -> RulesChildren:
             )
             for code in districts
         ],
+        industries=list(defaults.ALLOWED_INDUSTRIES),
     )
 
 
@@ -148,6 +152,7 @@ def children_of(rules: CallRules) -> RulesChildren:
             )
             for s in rules.district_shares.all()
         ],
+        industries=[a.industry_id for a in rules.allowed_industries.all()],
     )
 
 
@@ -228,7 +233,22 @@ def children_problems(children: RulesChildren, *, complete: bool = True) -> Prob
         _instalment_problems(problems, children.instalments, complete=complete)
     if children.district_shares is not None:
         _district_share_problems(problems, children.district_shares)
+    if children.industries is not None:
+        _industry_problems(problems, children.industries)
     return problems
+
+
+def _industry_problems(problems: Problems, codes: list[str]) -> None:
+    _unique_codes(problems, "industries", codes, _("允许申报的行业"))
+    known = set(Industry.objects.filter(pk__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c and c not in known]
+    if unknown:
+        _add(
+            problems,
+            "industries",
+            _("行业代码 %(codes)s 不在国民经济行业分类（GB/T 4754-2017）中。")
+            % {"codes": join_list(unknown)},
+        )
 
 
 def _attachment_problems(problems: Problems, attachments: list[AttachmentSpec]) -> None:
@@ -394,6 +414,14 @@ def save_children(rules: CallRules, children: RulesChildren) -> None:
         CallDistrictShare.objects.bulk_update(
             update, ["rate", "base", "cap", "construction_cap_share", "paid_after_acceptance"]
         )
+    if children.industries is not None:
+        rules.allowed_industries.all().delete()
+        CallAllowedIndustry.objects.bulk_create(
+            [
+                CallAllowedIndustry(rules=rules, industry_id=code, sort_order=n)
+                for n, code in enumerate(children.industries, start=1)
+            ]
+        )
 
 
 def children_snapshot(rules: CallRules) -> dict[str, Any]:
@@ -417,4 +445,5 @@ def children_snapshot(rules: CallRules) -> dict[str, Any]:
             ]
             for s in c.district_shares or []
         ],
+        "industries": list(c.industries or []),
     }

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from jigai.calls.choices import CallPhase, CallStatus
-from jigai.calls.models import Call, CallDistrictShare, CallRules
+from jigai.calls.models import Call, CallAllowedIndustry, CallDistrictShare, CallRules
 from jigai.catalog.models import CatalogItem
 
 
@@ -52,6 +52,7 @@ def _rules_prefetch(qs: QuerySet[CallRules]) -> QuerySet[CallRules]:
         "attachment_requirements",
         "instalments",
         Prefetch("district_shares", queryset=CallDistrictShare.objects.select_related("district")),
+        Prefetch("allowed_industries", queryset=CallAllowedIndustry.objects.select_related("industry")),
     )
 
 

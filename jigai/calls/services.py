@@ -429,7 +429,14 @@ def call_rules_revise(
             **{name: values.get(name, getattr(current, name)) for name in RULE_FIELDS},
         )
         copied = children_of(current)
-        for name in ("investment_items", "prerequisites", "attachments", "instalments", "district_shares"):
+        for name in (
+            "investment_items",
+            "prerequisites",
+            "attachments",
+            "instalments",
+            "district_shares",
+            "industries",
+        ):
             if getattr(children, name) is not None:
                 setattr(copied, name, getattr(children, name))
         save_children(new, copied)

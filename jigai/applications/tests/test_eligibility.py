@@ -28,6 +28,7 @@ def test_an_eligible_application_passes_every_rule_and_shows_the_amount(eligible
     assert list(checked) == [
         "call_open",
         "enterprise_confirmed",
+        "industry",
         "credit_enterprise",
         "credit_project_lead",
         "project_basics",
@@ -62,7 +63,7 @@ def test_an_empty_draft_fails_with_a_reason_for_each_rule(draft):
     assert not any(
         r.passed
         for code, r in checked.items()
-        if code not in {"call_open", "enterprise_confirmed", "credit_enterprise"}
+        if code not in {"call_open", "enterprise_confirmed", "industry", "credit_enterprise"}
     )
 
 
@@ -298,3 +299,55 @@ def test_an_amount_just_below_the_minimum_does_not_read_as_the_minimum():
     assert wan_apart(Decimal("19999999.99"), Decimal("20000000")) == ("1,999.999999", "2,000.000000")
     assert wan_apart(Decimal("19999000"), Decimal("20000000")) == ("1,999.90", "2,000.00")
     assert wan_apart(Decimal("20000000"), Decimal("20000000")) == ("2,000.00", "2,000.00")
+
+
+# --- the call's industries (rule 申报行业范围) ------------------------------------------------------
+def _with_industry(application, code):
+    enterprise = application.enterprise
+    enterprise.industry_id = code
+    enterprise.save(update_fields=["industry"])
+    application.refresh_from_db()
+    return application
+
+
+@pytest.mark.parametrize("code", ["34", "C", "06", "44", "64", "65", "73", "75"])
+def test_industrial_and_producer_services_enterprises_may_apply_by_default(eligible_draft, code):
+    rule = results(_with_industry(eligible_draft, code))["industry"]
+    assert rule.passed, rule.message
+    assert "在本通知规则（第 1 版）“申报行业范围”允许的行业内" in rule.message
+
+
+def test_an_industry_outside_the_calls_rule_is_refused_naming_the_rule(eligible_draft):
+    rule = results(_with_industry(eligible_draft, "52"))["industry"]
+    assert not rule.passed
+    assert rule.label == "申报行业范围"
+    assert rule.message.startswith(
+        "企业所属行业“52 零售业”不在本通知规则（第 1 版）“申报行业范围”允许的行业内，不能申报。"
+        "允许的行业：B 采矿业、C 制造业、D 电力、热力、燃气及水生产和供应业、63 "
+    )
+    # Only the section of producer services is not enough: the divisions are listed, not section I.
+    assert not results(_with_industry(eligible_draft, "I"))["industry"].passed
+
+
+def test_each_call_says_which_industries_may_apply(eligible_draft):
+    from jigai.calls.rules import RulesChildren
+    from jigai.calls.services import call_rules_revise
+
+    application = _with_industry(eligible_draft, "52")
+    head = user_for_role(Role.MUNICIPAL_HEAD)
+    call_rules_revise(
+        actor=head,
+        call=application.call,
+        note="零售企业可申报",
+        children=RulesChildren(industries=["C", "F"]),
+    )
+    application.call.refresh_from_db()
+    application.refresh_from_db()
+    rule = results(application)["industry"]
+    assert rule.passed and "第 2 版" in rule.message
+    call_rules_revise(
+        actor=head, call=application.call, note="不限行业", children=RulesChildren(industries=[])
+    )
+    application.call.refresh_from_db()
+    application.refresh_from_db()
+    assert results(application)["industry"].message == "本通知不限申报企业的所属行业。"

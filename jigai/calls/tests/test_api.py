@@ -86,11 +86,30 @@ def test_create_publish_and_revise_through_the_api(client):
                 {"sequence": 2, "trigger": "acceptance", "percent": "0.4"},
             ],
             "district_shares": [{"district_code": "310115", "rate": "0.05", "cap": "3000000"}],
+            "industries": ["c", "65", "99"],
+        },
+        content_type="application/json",
+    )
+    assert updated.status_code == 422
+    assert updated.json()["details"] == [
+        {"field": "industries", "message": "行业代码 99 不在国民经济行业分类（GB/T 4754-2017）中。"}
+    ]
+    updated = client.patch(
+        f"/api/v1/calls/{call_id}/rules",
+        {
+            "support_rate": "0.08",
+            "instalments": [
+                {"sequence": 1, "trigger": "approval", "percent": "0.6"},
+                {"sequence": 2, "trigger": "acceptance", "percent": "0.4"},
+            ],
+            "district_shares": [{"district_code": "310115", "rate": "0.05", "cap": "3000000"}],
+            "industries": ["c", "65"],
         },
         content_type="application/json",
     )
     assert updated.status_code == 200, updated.content
     rules = updated.json()["rules"]
+    assert rules["industries"] == ["C", "65"]
     assert Decimal(rules["support_rate"]) == Decimal("0.08")
     pudong = next(s for s in rules["district_shares"] if s["district_code"] == "310115")
     assert Decimal(pudong["rate"]) == Decimal("0.05") and len(rules["district_shares"]) == 16

@@ -60,8 +60,25 @@ def test_the_detail_reads_the_rules_in_plain_chinese(client):
         "智能工厂和数字化车间建设",
         "黄浦区",
         "崇明区",
+        "申报行业范围",
+        "B 采矿业、C 制造业、D 电力、热力、燃气及水生产和供应业、63 电信、广播电视和卫星传输服务",
+        "65 软件和信息技术服务业",
     ]:
         assert text in html, text
+
+
+def test_the_detail_in_english_names_districts_and_industries_in_english(client):
+    call = closed_call()
+    html = client.get(f"/calls/{call.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for text in [
+        "Huangpu District",
+        "Pudong New Area",
+        "C Manufacturing",
+        "65 Software and Information Technology Services",
+    ]:
+        assert text in html, text
+    for text in ["黄浦区", "浦东新区", "C 制造业", "软件和信息技术服务业"]:
+        assert text not in html, text
 
 
 def test_the_badge_and_countdown_follow_the_server_clock(client):

@@ -74,6 +74,10 @@ def test_a_new_call_gets_rules_v1_with_the_2026_defaults(officer):
         (2, "acceptance", Decimal("0.5000")),
     ]
     assert call.directions.count() == 33
+    # Industrial sections and the producer-services divisions of the catalog.
+    assert [a.industry_id for a in rules.allowed_industries.all()] == [
+        "B", "C", "D", "63", "64", "65", "73", "74", "75"
+    ]  # fmt: skip
     assert AuditEvent.objects.filter(action="call.create", object_id=str(call.pk)).exists()
 
 
