@@ -38,7 +38,7 @@ from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has
 from jigai.core.text import join_list
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import Enterprise
-from jigai.notifications.services import transition_notify
+from jigai.notifications.services import notifications_resolve, transition_notify
 from jigai.reference.codes import normalise_code
 from jigai.reference.models import District
 
@@ -488,11 +488,16 @@ def application_transition(
             comment=comment,
         )
         recorded = ["status", *changed]
+        changes = diff({k: before[k] for k in recorded}, snapshot(locked, recorded))
+        # the notices that announced this work to the actor and its colleagues are done now
+        resolved = notifications_resolve(application=locked, actor=actor)
+        if resolved:
+            changes["notifications_resolved"] = {"before": 0, "after": resolved}
         audit_record(
             actor=actor,
             action=f"application.{transition.action}",
             obj=locked,
-            changes=diff({k: before[k] for k in recorded}, snapshot(locked, recorded)),
+            changes=changes,
             message=comment,
         )
         if transition.notify:

@@ -229,6 +229,26 @@ def notification_mark_read(*, actor: Any, notification: Notification) -> Notific
     return notification
 
 
+def notifications_resolve(*, application: Any, actor: Any) -> int:
+    """The work a notice announced is done once somebody it was addressed to for that work acts on
+    the application: when ``actor`` takes a transition of ``application``, the unread notices about
+    it to the actor and to the colleagues who share its role and organisation (the district
+    officers of one bureau, the users of one enterprise) are marked read. Notices to other parties
+    (an enterprise told its application was recommended) stay unread. Called by
+    :func:`jigai.applications.services.application_transition` before it notifies the next
+    parties; recorded in the transition's audit event by the caller. Returns how many."""
+    if actor is None or application is None:
+        return 0
+    who = {"user__role": actor.role}
+    if getattr(actor, "organisation_id", None):
+        who["user__organisation_id"] = actor.organisation_id
+    else:
+        who = {"user_id": actor.pk}
+    return Notification.objects.filter(application=application, read_at__isnull=True, **who).update(
+        read_at=timezone.now()
+    )
+
+
 def notification_mark_all_read(*, actor: Any) -> int:
     """Mark every unread notice of the actor read; returns how many (one audit event for all)."""
     with transaction.atomic():

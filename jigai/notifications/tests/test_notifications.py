@@ -184,3 +184,37 @@ def test_todo_counts_follow_the_workflow(people: Any, call: Any) -> None:
     )
     returned = todo(people["enterprise"], "review.returned")
     assert returned is not None and returned.count == 1 and returned.url == "/review/corrections/"
+
+
+def test_a_notice_is_read_once_the_work_it_announced_is_done(people: Any, call: Any) -> None:
+    """Submission asks the district's officers to act; when one of them takes the application up,
+    the notice is done for all of them. A return asks the enterprise to correct; its resubmission
+    settles it. Notices to other parties stay unread."""
+    from jigai.accounts.choices import Role
+    from jigai.audit.models import AuditEvent
+    from jigai.core.testing.factories import user_for_role
+
+    colleague = user_for_role(Role.DISTRICT_OFFICER, district_code=people["officer"].district_id)
+    assert colleague.organisation_id == people["officer"].organisation_id
+    application = submit_new(people, call)
+    for officer in (people["officer"], colleague):
+        (notice,) = notices(officer)
+        assert notice.read_at is None
+
+    district.district_start(actor=people["officer"], application=reload(application))
+    assert all(n.read_at is not None for n in notices(people["officer"]) + notices(colleague))
+    event = AuditEvent.objects.filter(action="application.district_start").latest("id")
+    assert event.changes["notifications_resolved"] == {"before": 0, "after": 2}
+
+    district.district_return(
+        actor=people["officer"],
+        application=reload(application),
+        items=[{"section": "attachments", "reason": "缺少环评批复。"}],
+    )
+    (returned,) = notices(people["enterprise"])
+    assert returned.read_at is None
+    district.application_resubmit(actor=people["enterprise"], application=reload(application))
+    (returned,) = notices(people["enterprise"])
+    assert returned.read_at is not None
+    # the officers' new notice (resubmitted: please go on) is unread: that work is still to do
+    assert [n.read_at for n in notices(people["officer"])][-1] is None
