@@ -3,6 +3,7 @@ them into yuan and fractions for the services, which hold every rule."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -195,21 +196,39 @@ class RulesForm(BootstrapMixin, forms.Form):
     max_construction_months = forms.IntegerField(label=_("建设期上限（月）"), min_value=1, max_value=120)
     publicity_working_days = forms.IntegerField(label=_("公示期（工作日）"), min_value=1, max_value=60)
     credit_bar_years = forms.IntegerField(label=_("失信限制申报年限（年）"), min_value=0, max_value=20)
+    industries = forms.CharField(
+        label=_("申报行业范围"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "国民经济行业分类代码（门类字母或大类、中类、小类代码），用空格或逗号分隔；留空为不限。"
+            "2026 年：B C D 63 64 65 73 74 75"
+        ),
+    )
 
     MONEY = ("min_total_investment", "cap_per_project")
     RATES = ("min_fixed_asset_share", "support_rate", "national_matching_ratio")
 
     @classmethod
     def initial_for(cls, rules: CallRules) -> dict[str, Any]:
-        initial: dict[str, Any] = {name: getattr(rules, name) for name in cls.base_fields}
+        initial: dict[str, Any] = {
+            name: getattr(rules, name) for name in cls.base_fields if name != "industries"
+        }
+        initial["industries"] = " ".join(a.industry_id for a in rules.allowed_industries.all())
         for name in cls.MONEY:
             initial[name] = to_wan(initial[name])
         for name in cls.RATES:
             initial[name] = to_pct(initial[name])
         return initial
 
+    def industry_codes(self) -> list[str]:
+        """The codes typed in ``industries``, upper case, each once, in the order typed."""
+        codes = re.split(r"[\s,，、;；]+", self.cleaned_data.get("industries") or "")
+        return list(dict.fromkeys(c.upper() for c in codes if c))
+
     def service_values(self) -> dict[str, Any]:
         values = dict(self.cleaned_data)
+        values.pop("industries", None)
         for name in self.MONEY:
             values[name] = to_yuan(values[name])
         for name in self.RATES:

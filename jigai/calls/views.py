@@ -29,6 +29,7 @@ from jigai.calls.forms import (
     formset_initial,
 )
 from jigai.calls.models import Call, CallRules
+from jigai.calls.rules import RulesChildren
 from jigai.catalog.models import sees_drafts
 from jigai.core.permissions import require
 
@@ -163,6 +164,12 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "calls/call_form.html", {"form": form, "call": call})
 
 
+def _children(form: RulesForm, formsets: dict[str, Any]) -> RulesChildren:
+    children = children_from(formsets)
+    children.industries = form.industry_codes()
+    return children
+
+
 def _rules_forms(request: HttpRequest, rules: CallRules) -> tuple[RulesForm, dict[str, Any]]:
     data = request.POST if request.method == "POST" else None
     form = RulesForm(data, initial=RulesForm.initial_for(rules))
@@ -188,7 +195,7 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     call=call,
                     values=form.service_values(),
-                    children=children_from(formsets),
+                    children=_children(form, formsets),
                 )
             except ValidationError as exc:
                 page_errors = _add_errors(form, exc)
@@ -231,7 +238,7 @@ def rules_revise(request: HttpRequest, pk: int) -> HttpResponse:
                     call=call,
                     note=note_form.cleaned_data["note"],
                     values=form.service_values(),
-                    children=children_from(formsets),
+                    children=_children(form, formsets),
                 )
             except ValidationError as exc:
                 page_errors = _add_errors(form, exc)

@@ -196,6 +196,25 @@ def test_the_rules_formsets_save_changes(client):
     assert rules.district_shares.count() == 16
 
 
+def test_the_industries_rule_is_edited_on_the_page(client):
+    call = draft_call()
+    client.force_login(municipal_user())
+    data = _rules_post(client, f"/calls/{call.pk}/rules/")
+    assert data["industries"] == "B C D 63 64 65 73 74 75"
+    data["industries"] = "c, 65，99"
+    response = client.post(f"/calls/{call.pk}/rules/", data)
+    assert response.status_code == 422
+    assert "行业代码 99 不在国民经济行业分类（GB/T 4754-2017）中。" in response.content.decode()
+    data["industries"] = "c 65 c"
+    response = client.post(f"/calls/{call.pk}/rules/", data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    rules = CallRules.objects.get(pk=call.rules.pk)
+    assert [a.industry_id for a in rules.allowed_industries.all()] == ["C", "65"]
+    data["industries"] = ""
+    assert client.post(f"/calls/{call.pk}/rules/", data).status_code == 302
+    assert not rules.allowed_industries.exists()
+
+
 def test_a_bad_rules_value_keeps_the_input(client):
     call = draft_call()
     client.force_login(municipal_user())
