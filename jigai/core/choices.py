@@ -17,9 +17,10 @@ from django.utils.translation import get_language
 _LABELS: dict[tuple[type[Model], str, str | None], tuple[str, dict[Any, str]]] = {}
 
 
-def choice_label(obj: Model, field_name: str) -> str:
-    """What ``obj.get_<field_name>_display()`` returns, in the active language."""
-    key = (type(obj), field_name, get_language())
+def choice_label(obj: Model | Any, field_name: str) -> str:
+    """What ``obj.get_<field_name>_display()`` returns, in the active language (``obj`` may also be
+    a :class:`jigai.core.api_lists.ValuesRow`)."""
+    key = (obj._meta.model, field_name, get_language())
     known = _LABELS.get(key)
     if known is None:
         field = obj._meta.get_field(field_name)
