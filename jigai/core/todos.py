@@ -19,6 +19,8 @@ class Todo:
     count: int
     url: str = ""
     hint: str = ""
+    #: a warning shown as a red badge on the card (e.g. "12 件逾期")
+    alert: str = ""
 
 
 TodoProvider = Callable[[Any], "Todo | None"]
@@ -40,3 +42,23 @@ def todos_for(user: Any) -> list[Todo]:
         if item is not None:
             out.append(item)
     return out
+
+
+# --- Charts on the home page ---------------------------------------------------------------------
+# A chart provider returns the data of jigai/templates/partials/budget_chart.html (or None); apps
+# register them like to-do providers.
+ChartProvider = Callable[[Any], "dict[str, Any] | None"]
+_chart_providers: dict[str, list[ChartProvider]] = defaultdict(list)
+
+
+def register_chart(roles: list[str] | tuple[str, ...], provider: ChartProvider) -> None:
+    for role in roles:
+        if provider not in _chart_providers[role]:
+            _chart_providers[role].append(provider)
+
+
+def charts_for(user: Any) -> list[dict[str, Any]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    charts = (provider(user) for provider in _chart_providers.get(user.role, []))
+    return [chart for chart in charts if chart is not None]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jigai.accounts.choices import Role
-from jigai.core.todos import todos_for
+from jigai.core.todos import charts_for, todos_for
 
 # What a role's home page will list once the workflow that feeds it exists. Shown only while no
 # to-do provider gives that role anything, so a later app's provider replaces it by itself.
@@ -72,6 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "greeting": _greeting(),
         "todos": todos,
         "empty_state": empty_state,
+        "charts": charts_for(user),
     }
     return render(request, "core/home.html", context)
 

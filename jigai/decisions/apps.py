@@ -13,6 +13,7 @@ class DecisionsConfig(AppConfig):
         from jigai.applications import workflow
         from jigai.core import todos
         from jigai.decisions import publicity, services, views
+        from jigai.decisions.budget_chart import home_budget_chart
         from jigai.decisions.workflow import TRANSITIONS
         from jigai.experts import scoring
         from jigai.workdays import workingdays
@@ -24,3 +25,4 @@ class DecisionsConfig(AppConfig):
         workingdays.register_recount(publicity.publicity_recount_provisional)
         todos.register([Role.MUNICIPAL_HEAD], views.municipal_head_todo)
         todos.register([Role.MUNICIPAL_OFFICER], views.objection_todo)
+        todos.register_chart([Role.MUNICIPAL_OFFICER, Role.MUNICIPAL_HEAD], home_budget_chart)

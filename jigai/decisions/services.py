@@ -271,6 +271,19 @@ def _frozen_message(proposed_list: ProposedList) -> str:
     return _("本批次拟支持名单已于 %(t)s 提出，核定金额已冻结，不能再修改。") % {"t": when}
 
 
+def amounts_refusal(application: Application) -> str:
+    """Why the application's amounts cannot be changed now ("" while they can): the page shows
+    them read-only with this reason instead of a form that refuses only after a click."""
+    proposed_list = ProposedList.objects.filter(call_id=application.call_id).first()
+    if proposed_list is not None and proposed_list.status != ProposedListStatus.DRAFT:
+        return _frozen_message(proposed_list)
+    if application.status != ApplicationStatus.COMPREHENSIVE_REVIEW:
+        return _("申报当前状态为“%(s)s”，只有综合评审中的项目可以核定金额。") % {
+            "s": application.get_status_display()
+        }
+    return ""
+
+
 def _money_errors(value: Decimal, label: str) -> str | None:
     if value != value.quantize(FEN):
         return _("%(f)s最多保留两位小数（精确到分）。") % {"f": label}

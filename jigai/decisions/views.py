@@ -31,11 +31,13 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.applications.eligibility import wan, yuan
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_scope
+from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.permissions import require
 from jigai.core.todos import Todo
 from jigai.decisions import objections, pdf, publicity
 from jigai.decisions import services as decision
+from jigai.decisions.budget_chart import budget_chart
 from jigai.decisions.checks import approval_refusal, closing_text
 from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
 from jigai.decisions.models import Objection, ProposedList
@@ -137,7 +139,8 @@ class CalendarForm(forms.Form):
     holidays = forms.CharField(
         label=gettext_lazy("法定节假日（放假日期）"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "2027-01-01\n2027-02-05~2027-02-11"}),
+        # the placeholder shows the format, never a date one could take for a real holiday
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "YYYY-MM-DD\nYYYY-MM-DD~YYYY-MM-DD"}),
         help_text=gettext_lazy(
             "每行一个日期或日期范围（YYYY-MM-DD 或 YYYY-MM-DD~YYYY-MM-DD），含放假期间的周末。"
         ),
@@ -145,7 +148,7 @@ class CalendarForm(forms.Form):
     workdays = forms.CharField(
         label=gettext_lazy("调休上班日（周六、周日上班）"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "2027-02-07"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "YYYY-MM-DD"}),
     )
     note = forms.CharField(label=gettext_lazy("依据（通知文号）"), required=False, max_length=60)
 
@@ -258,6 +261,8 @@ def _ranking_page(
         "closing": closing_text(proposed_list) if proposed_list else "",
         "open_objections": open_objections,
         "may_read_objections": objections.can_read_objections(user).allowed,
+        "may_read_applications": can_review_applications(user).allowed,
+        "chart": budget_chart(ranking),
         "working_days": call.current_rules.publicity_working_days if call.current_rules else 5,
     }
     return render(request, "decisions/decision_ranking.html", context, status=status)
@@ -369,6 +374,7 @@ def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
     stored = getattr(application, "decision", None)
     mean = decision.expert_opinion_mean(application)
     amounts = decision.amounts_for(application, stored, mean)
+    read_only_reason = decision.amounts_refusal(application)
     if request.method == "POST":
         form = AmountsForm(request.POST)
         if form.is_valid():
@@ -410,6 +416,7 @@ def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
         "approved_support": yuan(amounts.approved_support),
         "rate": f"{(rules.support_rate * 100).normalize():f}%",
         "cap": wan(rules.cap_per_project),
+        "read_only_reason": read_only_reason,
     }
     return render(request, "decisions/decision_amounts.html", context, status=status)
 

@@ -44,6 +44,7 @@ from jigai.catalog.models import CatalogItem
 from jigai.demo.accounts import district_head_username, district_officer_username
 from jigai.experts.choices import AssignmentStatus
 from jigai.experts.draw import expert_panel_draw
+from jigai.experts.forms import default_deadline_at
 from jigai.experts.models import Assignment, ExpertProfile
 from jigai.experts.scoring import ScoreInput, expert_assignment_declare, expert_scores_submit
 from jigai.experts.services import DEFAULT_RUBRIC, current_catalog, expert_profile_upsert
@@ -248,7 +249,7 @@ def demo_expert_review_seed(
             actor=officer,
             call=call,
             experts_per_application=5,
-            deadline=now + dt.timedelta(days=14),
+            deadline=default_deadline_at(),
             seed=SEED,
         )
         showcase = ExpertProfile.objects.filter(user__username=SHOWCASE_EXPERTS[0]).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -15,6 +16,7 @@ from jigai.experts.draw import MAX_EXPERTS_PER_APPLICATION
 from jigai.experts.services import current_catalog
 from jigai.reference.choices import IndustryLevel
 from jigai.reference.models import Industry
+from jigai.workdays.workingdays import add_working_days
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -102,7 +104,19 @@ class ExpertProfileForm(forms.Form):
         cast(forms.ChoiceField, self.fields["industry_codes"]).choices = _industry_choices()
 
 
+SCORING_WORKING_DAYS = 10
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def default_deadline_at() -> dt.datetime:
+    """The scoring deadline proposed for a new panel: 17:00 Shanghai time on the tenth working day
+    after today (the Chinese working-day calendar: never a weekend or a holiday, never at an odd
+    minute of the clock)."""
+    today = timezone.localdate(timezone=SHANGHAI)
+    day, _provisional = add_working_days(today + dt.timedelta(days=1), SCORING_WORKING_DAYS)
+    return dt.datetime.combine(day, dt.time(17, 0), tzinfo=SHANGHAI)
+
+
 def default_deadline() -> str:
-    """Two weeks from now at 17:00 Shanghai time, as the datetime-local input shows it."""
-    day = timezone.localdate() + dt.timedelta(days=14)
-    return f"{day.isoformat()}T17:00"
+    """:func:`default_deadline_at` as the datetime-local input shows it."""
+    return default_deadline_at().strftime("%Y-%m-%dT%H:%M")

@@ -203,6 +203,27 @@ def workbench_counts(*, actor: Any) -> dict[str, int]:
     return {t.key: int(totals[t.key] or 0) for t in tabs}
 
 
+#: the states in which an application waits for the district (to be taken up or reviewed)
+AWAITING_DISTRICT = (S.SUBMITTED, S.RESUBMITTED, S.DISTRICT_REVIEW)
+
+
+def overdue_days(application: Application) -> int:
+    """Days the call's district forward date (区推荐截止日期) has passed while the application
+    still waits for the district; 0 when not overdue."""
+    if application.status not in AWAITING_DISTRICT:
+        return 0
+    return max(0, (timezone.localdate() - application.call.district_forward_date).days)
+
+
+def overdue_count(*, actor: Any) -> int:
+    """The district's applications still waiting for it after their call's forward date."""
+    return (
+        application_scope(actor)
+        .filter(status__in=AWAITING_DISTRICT, call__district_forward_date__lt=timezone.localdate())
+        .count()
+    )
+
+
 def recommendation_list(
     *, actor: Any, status: str | None = None, call: int | None = None
 ) -> QuerySet[Recommendation]:
@@ -667,6 +688,7 @@ def district_officer_todo(user: Any) -> Todo | None:
         return None
     counts = workbench_counts(actor=user)
     count = counts["pending"] + counts["review"]
+    overdue = overdue_count(actor=user) if count else 0
     return Todo(
         "review.district_pending",
         _("待区级审核的申报"),
@@ -675,6 +697,7 @@ def district_officer_todo(user: Any) -> Todo | None:
         _("待受理 %(p)d 件，审核中 %(r)d 件") % {"p": counts["pending"], "r": counts["review"]}
         if count
         else _("没有待审核的申报"),
+        alert=_("%(n)d 件逾期") % {"n": overdue} if overdue else "",
     )
 
 

@@ -84,6 +84,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for application in page:
         _decorate(application)
+        application.overdue_days = district.overdue_days(application)  # type: ignore[attr-defined]
     calls = Call.objects.filter(pk__in=application_scope(user).values("call_id").distinct()).order_by(
         "-opens_at"
     )
@@ -95,6 +96,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "call": call,
         "start_decision": has_role(user, (Role.DISTRICT_OFFICER,), _("受理申报")),
         "prepare_decision": district.can_prepare_recommendation(user),
+        "overdue_count": district.overdue_count(actor=user),
         "prepared_count": district.recommendation_list(
             actor=user, status=RecommendationStatus.PREPARED
         ).count(),

@@ -27,7 +27,10 @@ def test_the_ranking_page_shows_amounts_running_totals_and_the_budget_flag(clien
     page = client.get(f"/review/decision/calls/{call.pk}/").content.decode()
     assert page.index("第一名项目") < page.index("第二名项目")
     assert "91.50" in page
-    assert "3,000,000.00" in page and "6,000,000.00" in page  # support and running total
+    assert "300.00" in page and "600.00" in page  # support and running total, in 万元 as the cards
+    assert "核定支持（万元）" in page
+    # each row links to the application and to its amounts
+    assert f'href="/applications/{first.pk}/review/"' in page
     assert "超预算" in page  # the second passes 500万元
     assert f'href="/review/decision/applications/{first.pk}/"' in page
     assert "只有市经信委负责人可以提出拟支持名单" in page  # the officer's disabled button says why
@@ -139,3 +142,62 @@ def test_the_head_and_the_officer_see_what_waits_for_them_on_their_home_page():
     objections_todo = mine(officer(), "review.objections")
     assert objections_todo is not None and objections_todo.count == 1
     assert mine(head(), "review.objections") is None
+
+
+def test_after_the_proposal_the_amounts_show_read_only_with_the_reason(client):
+    call = call_with_budget("5000000.00")
+    first = in_review(call, score="90")
+    client.force_login(head())
+    client.post(
+        f"/review/decision/calls/{call.pk}/propose/",
+        {"application_ids": [first.pk], "not_proposed_reason": ""},
+    )
+    client.force_login(officer())
+    ranking = client.get(f"/review/decision/calls/{call.pk}/").content.decode()
+    assert f'href="/review/decision/applications/{first.pk}/"' in ranking and "查看核定" in ranking
+    page = client.get(f"/review/decision/applications/{first.pk}/").content.decode()
+    assert 'id="amounts-read-only"' in page and "核定金额已冻结" in page
+    assert 'id="amounts-form"' not in page and "保存核定金额" not in page
+
+
+def test_readers_without_the_objections_list_see_no_link_to_it(client):
+    call = call_with_budget("5000000.00")
+    in_review(call, score="90")
+    readers = ((Role.FINANCE_OFFICER, False), (Role.SUPERVISOR, False), (Role.MUNICIPAL_OFFICER, True))
+    for role, shown in readers:
+        client.force_login(user_for_role(role))
+        page = client.get("/review/decision/").content.decode()
+        assert ("/review/objections/" in page) is shown, role
+
+
+def test_the_ranking_page_and_the_commission_home_chart_the_budget_along_the_ranking(client):
+    import json
+    import re
+
+    call = call_with_budget("5000000.00")
+    in_review(call, score="91.50")
+    in_review(call, score="88.00")
+    client.force_login(officer())
+    for url, chart_id in (
+        (f"/review/decision/calls/{call.pk}/", "ranking-budget-chart"),
+        ("/", "home-budget-chart"),
+    ):
+        page = client.get(url).content.decode()
+        assert f'data-budget-chart="{chart_id}"' in page
+        assert "dist/echarts.min.js" in page and "dist/budget_chart.js" in page
+        assert "cdn" not in page.lower()
+        found = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', page)
+        assert found, "the chart's data is in a json_script"
+        data = json.loads(found.group(1))
+        assert data["support"] == ["300.00", "300.00"]
+        assert data["cumulative"] == ["300.00", "600.00"]
+        assert data["budget"] == "500.00"
+    client.force_login(user_for_role(Role.FINANCE_OFFICER))
+    assert "data-budget-chart" not in client.get("/").content.decode()
+
+
+def test_the_calendar_placeholders_show_the_format_not_dates(client):
+    client.force_login(officer())
+    page = client.get("/review/calendar/?year=2027").content.decode()
+    assert 'placeholder="YYYY-MM-DD' in page
+    assert 'placeholder="2027' not in page

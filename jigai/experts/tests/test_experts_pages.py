@@ -249,3 +249,22 @@ def test_the_home_page_counts_the_experts_work(client):
     client.force_login(me.user)
     html = client.get("/").content.decode()
     assert "待办理的评审任务" in html
+
+
+def test_the_default_scoring_deadline_is_17_00_shanghai_on_a_working_day() -> None:
+    import datetime as dt
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    from jigai.experts.forms import default_deadline, default_deadline_at
+    from jigai.workdays.workingdays import is_working_day
+
+    shanghai = ZoneInfo("Asia/Shanghai")
+    # asked at 03:51 on the eve of the 2026 National Day holiday
+    asked = dt.datetime(2026, 9, 30, 3, 51, tzinfo=shanghai)
+    with mock.patch("django.utils.timezone.now", return_value=asked):
+        deadline = default_deadline_at()
+        shown = default_deadline()
+    assert deadline.tzinfo == shanghai and (deadline.hour, deadline.minute) == (17, 0)
+    assert is_working_day(deadline.date()) and deadline.date() > asked.date() + dt.timedelta(days=10)
+    assert shown == deadline.strftime("%Y-%m-%dT17:00")

@@ -240,3 +240,39 @@ def test_the_corrections_partial_for_other_pages(people: Any, reviewing: Any) ->
         request.user = people[who]
         html = template.render(Context({"request": request, "application": reviewing}))
         assert ("项目名称与备案不一致" in html) is sees
+
+
+def test_overdue_applications_are_flagged_on_the_workbench_and_the_home(
+    people: Any, call: Any, submitted: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    officer = as_user(people["officer"])
+    page = text(officer.get("/review/district/"))
+    assert 'id="overdue-alert"' not in page and "jg-overdue" not in page
+    assert "件逾期" not in text(officer.get("/"))
+
+    # the call's district forward date passed 40 days ago, the application still waits
+    type(call).objects.filter(pk=call.pk).update(
+        district_forward_date=timezone.localdate() - dt.timedelta(days=40)
+    )
+    page = text(officer.get("/review/district/?tab=pending"))
+    assert 'id="overdue-alert"' in page and "1 件申报已过申报通知的区推荐截止日期" in page
+    assert "逾期 40 天" in page
+    home = text(officer.get("/"))
+    card = home[home.index('data-todo="review.district_pending"') :]
+    assert "1 件逾期" in card[: card.index("card-footer")]
+    # another district's officer sees none of it
+    assert 'id="overdue-alert"' not in text(as_user(people["other_officer"]).get("/review/district/"))
+
+
+def test_bulk_actions_are_disabled_on_an_empty_list(people: Any) -> None:
+    page = text(as_user(people["officer"]).get("/review/district/?tab=pending"))
+    assert '<button type="button" class="btn btn-primary" disabled id="batch-start">' in page
+    assert "列表中没有可选的申报。" in page
+    page = text(as_user(people["officer"]).get("/review/district/?tab=review"))
+    assert 'disabled id="batch-prepare"' in page
+    page = text(as_user(people["municipal"]).get("/review/municipal/"))
+    assert 'disabled id="batch-municipal-start"' in page
