@@ -40,7 +40,7 @@ run: install
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py setup_demo --url http://$(HOST):$(PORT)
-	JIGAI_SITE_URL=$${JIGAI_SITE_URL:-http://$(HOST):$(PORT)} exec $(PY) manage.py serve_demo --host $(HOST) --port $(PORT)
+	JIGAI_OTP_DEMO_EXEMPT=$${JIGAI_OTP_DEMO_EXEMPT:-1} JIGAI_SITE_URL=$${JIGAI_SITE_URL:-http://$(HOST):$(PORT)} exec $(PY) manage.py serve_demo --host $(HOST) --port $(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

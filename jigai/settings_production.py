@@ -20,3 +20,5 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Two-factor sign-in is never waived in production (the deploy check also says so).
+JIGAI_OTP_DEMO_EXEMPT = False

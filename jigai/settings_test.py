@@ -15,6 +15,9 @@ from jigai.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Accounts without an authenticator sign in with the password, as in the demo; the two-factor
+# tests (jigai/accounts/tests/test_two_factor.py) turn the requirement on.
+JIGAI_OTP_DEMO_EXEMPT = True
 # Off unless a test asks for it (fixture ``audit_checkpoint_file``): test databases come and go,
 # a shared checkpoint file would outlive them.
 JIGAI_AUDIT_CHECKPOINT_FILE = ""

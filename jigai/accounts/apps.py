@@ -46,5 +46,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "账户与机构"
 
     def ready(self) -> None:
+        from jigai.accounts import checks  # noqa: F401 - registers the deploy checks
+
         todos.register([Role.SYSADMIN], inactive_accounts_todo)
         todos.register([Role.SECADMIN], locked_accounts_todo)

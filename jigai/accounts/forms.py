@@ -54,6 +54,22 @@ class LoginForm(forms.Form):
     )
 
 
+class OTPTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("验证码"),
+        max_length=16,
+        help_text=_("身份验证器显示的 6 位数字，或一个备用码"),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "class": "form-control",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("原密码"),

@@ -69,3 +69,37 @@ class PasswordExpiryMiddleware:
                 messages.warning(request, message)
                 return redirect(f"{change}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+#: session key: the user signed in with a password but must enrol a second factor before anything else
+OTP_ENROL_SESSION_KEY = "jigai_otp_enrol"
+
+
+class OTPEnrolmentMiddleware:
+    """A session that signed in with the password of a role that needs a second factor, but has
+    none yet, may only enrol one (or sign out): pages redirect to the enrolment page, the API
+    answers 403 ``{"code": "otp_required"}``. (Users who have one are signed in only after the
+    code: see ``accounts.views.login_otp``.)"""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and hasattr(request, "session")
+            and request.session.get(OTP_ENROL_SESSION_KEY)
+        ):
+            setup = reverse("accounts:otp_setup")
+            allowed = (setup, reverse("accounts:logout"), "/i18n/", "/static/")
+            if not request.path.startswith(allowed):
+                message = _("您的角色须使用两步验证：请先绑定身份验证器。")
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"code": "otp_required", "message": message, "details": {"setup_url": setup}},
+                        status=403,
+                    )
+                return redirect(setup)
+        return self.get_response(request)

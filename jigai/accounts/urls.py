@@ -5,7 +5,10 @@ from jigai.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/otp/", views.login_otp, name="login_otp"),
     path("logout/", views.logout_view, name="logout"),
+    path("otp/", views.otp_setup, name="otp_setup"),
+    path("users/<int:pk>/otp-reset/", views.user_otp_reset, name="user_otp_reset"),
     path("password/", views.password_change, name="password_change"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),

@@ -7,6 +7,7 @@ turns into the 403 page with the reason.
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 from django.conf import settings
@@ -26,12 +27,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jigai.accounts import selectors, services
+from jigai.accounts import otp, selectors, services
 from jigai.accounts.choices import ADMIN_ROLES, Role
 from jigai.accounts.forms import (
     ORGANISATION_OPTIONS_LIMIT,
     LoginForm,
+    OTPTokenForm,
     PasswordChangeForm,
     TokenCreateForm,
     UserCreateForm,
@@ -39,7 +43,7 @@ from jigai.accounts.forms import (
     apply_service_errors,
     organisations_for_role,
 )
-from jigai.accounts.middleware import IDLE_LOGOUT_SESSION_KEY
+from jigai.accounts.middleware import IDLE_LOGOUT_SESSION_KEY, OTP_ENROL_SESSION_KEY
 from jigai.accounts.models import Organisation, User
 from jigai.core.permissions import Decision, has_role, require
 
@@ -97,12 +101,112 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, refused.message)
             status = 429 if refused.throttled else 200
         else:
-            login(request, user)
-            return redirect(safe_next(request, next_url, home))
+            return _after_password(request, user, safe_next(request, next_url, home))
     else:
         status = 200
     next_value = next_url if safe_next(request, next_url, "") else ""
     return render(request, "accounts/login.html", {"form": form, "next": next_value}, status=status)
+
+
+#: session keys of a sign-in waiting for its second factor
+OTP_PENDING_USER = "jigai_otp_user"
+OTP_PENDING_NEXT = "jigai_otp_next"
+OTP_PENDING_AT = "jigai_otp_at"
+OTP_PENDING_SECONDS = 300
+
+
+def _after_password(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """The password was right: ask for the second factor when the user has one; make a user whose
+    role needs one enrol first; else sign in."""
+    if otp.has_device(user):
+        request.session[OTP_PENDING_USER] = user.pk
+        request.session[OTP_PENDING_NEXT] = next_url
+        request.session[OTP_PENDING_AT] = time.time()
+        return redirect("accounts:login_otp")
+    login(request, user)
+    if otp.otp_required(user):
+        request.session[OTP_ENROL_SESSION_KEY] = True
+        messages.info(request, _("您的角色须使用两步验证：请先绑定身份验证器。"))
+        return redirect("accounts:otp_setup")
+    return redirect(next_url)
+
+
+@sensitive_post_parameters("token")
+@never_cache
+def login_otp(request: HttpRequest) -> HttpResponse:
+    """The second step of a sign-in: a code from the authenticator app, or a backup code."""
+    pending = request.session.get(OTP_PENDING_USER)
+    started = float(request.session.get(OTP_PENDING_AT) or 0)
+    if pending is None or time.time() - started > OTP_PENDING_SECONDS:
+        for key in (OTP_PENDING_USER, OTP_PENDING_NEXT, OTP_PENDING_AT):
+            request.session.pop(key, None)
+        messages.warning(request, _("请重新登录。"))
+        return redirect("accounts:login")
+    user = User.objects.filter(pk=pending, is_active=True).first()
+    if user is None:
+        return redirect("accounts:login")
+    form = OTPTokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = otp.otp_verify(user=user, token=form.cleaned_data["token"])
+        except otp.OTPRefused as refused:
+            form.add_error("token", refused.message)
+        else:
+            next_url = request.session.get(OTP_PENDING_NEXT) or reverse(settings.LOGIN_REDIRECT_URL)
+            for key in (OTP_PENDING_USER, OTP_PENDING_NEXT, OTP_PENDING_AT):
+                request.session.pop(key, None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            return redirect(safe_next(request, next_url, reverse(settings.LOGIN_REDIRECT_URL)))
+    return render(request, "accounts/login_otp.html", {"form": form}, status=status)
+
+
+@sensitive_post_parameters("token")
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan or type the secret, confirm with a code; the backup codes
+    are shown once. Enrolling again replaces the authenticator and the backup codes."""
+    actor = _actor(request)
+    form = OTPTokenForm(request.POST or None)
+    device = None
+    device_id = request.session.get("jigai_otp_setup_device")
+    if device_id:
+        device = TOTPDevice.objects.filter(pk=device_id, user=actor, confirmed=False).first()
+    if request.method == "POST" and device is not None and form.is_valid():
+        try:
+            codes = otp.enrol_confirm(actor=actor, device=device, token=form.cleaned_data["token"])
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            request.session.pop("jigai_otp_setup_device", None)
+            request.session.pop(OTP_ENROL_SESSION_KEY, None)
+            otp_login(request, device)
+            return render(request, "accounts/otp_backup_codes.html", {"codes": codes})
+    elif request.method != "POST" or device is None:
+        device = otp.enrol_start(actor=actor)
+        request.session["jigai_otp_setup_device"] = device.pk
+    context = {
+        "form": form,
+        "secret": otp.secret_base32(device),
+        "uri": otp.otpauth_uri(device),
+        "enrolled": otp.has_device(actor),
+        "required": request.session.get(OTP_ENROL_SESSION_KEY, False),
+    }
+    return render(request, "accounts/otp_setup.html", context)
+
+
+@login_required
+@require_POST
+def user_otp_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _actor(request)
+    require(otp.can_reset_otp(actor), "otp.reset")
+    user = get_object_or_404(selectors.user_list(actor=actor), pk=pk)
+    otp.otp_reset(actor=actor, user=user, reason=request.POST.get("reason", "")[:500])
+    messages.success(
+        request, _("已重置 %(u)s 的两步验证，该用户下次登录时须重新绑定。") % {"u": user.username}
+    )
+    return redirect("accounts:user_list")
 
 
 @require_POST
@@ -182,6 +286,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         "filter_organisation": organisation,
         "can_manage": services.can_manage_accounts(actor),
         "can_unlock": services.can_unlock_accounts(actor),
+        "can_reset_otp": otp.can_reset_otp(actor),
         "admin_roles": {str(r) for r in ADMIN_ROLES},
         "now": timezone.now(),
     }

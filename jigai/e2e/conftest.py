@@ -97,6 +97,8 @@ def live_server_url() -> Iterator[str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DEBUG": "0",
         "ACCESS_LOG": "",
+        # The demo accounts sign in with the password alone unless they enrol (test_two_factor does).
+        "JIGAI_OTP_DEMO_EXEMPT": "1",
     }
     python = sys.executable
     manage = str(ROOT / "manage.py")
