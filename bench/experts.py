@@ -20,7 +20,7 @@ Measured (best of ``--repeat`` runs; each draw starts from an empty panel):
   conflict-free experts per application with ``ROW_NUMBER() OVER (PARTITION BY application ORDER
   BY random())`` (no reproducible seed, no draw records, no fall-back to the whole pool: the work
   the database cannot avoid).
-* **ranking** — :func:`jigai.decisions.services.call_ranking` (every application in comprehensive
+* **ranking** — :func:`jigai.decisions.selectors.call_ranking` (every application in comprehensive
   review, best final score first, with the amounts and the running total) after the panel is
   scored and closed. Beside it, **ranking SQL**: the same query run directly, every row fetched.
 * the query count of the expert's assignment list (page and API) for the experts with the fewest
@@ -545,7 +545,7 @@ def _rank(args: argparse.Namespace, call: Any, actor: Any) -> tuple[float, float
         )
     )
     try:
-        from jigai.decisions.services import call_ranking
+        from jigai.decisions.selectors import call_ranking
 
         def rank() -> int:
             return len(call_ranking(actor=actor, call=call).rows)

@@ -190,6 +190,7 @@ api.add_router("/applications", "jigai.applications.api.router")
 # The review stage's apps share the /review prefix (their paths before the review app was split).
 api.add_router("/review", "jigai.recommendations.api.router")
 api.add_router("/review", "jigai.experts.api.router")
+api.add_router("/review", "jigai.experts.api_panels.router")
 api.add_router("/review", "jigai.decisions.api.router")
 api.add_router("/notifications", "jigai.notifications.api.router")
 api.add_router("/funds", "jigai.funds.api.router")

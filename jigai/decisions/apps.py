@@ -12,7 +12,8 @@ class DecisionsConfig(AppConfig):
         from jigai.accounts.choices import Role
         from jigai.applications import workflow
         from jigai.core import todos
-        from jigai.decisions import publicity, services, views
+        from jigai.decisions import publicity, services
+        from jigai.decisions import todos as decision_todos
         from jigai.decisions.budget_chart import home_budget_chart
         from jigai.decisions.workflow import TRANSITIONS
         from jigai.experts import scoring
@@ -23,6 +24,6 @@ class DecisionsConfig(AppConfig):
         scoring.register_results_recorder(services.decision_scores_record)
         # a year's holiday schedule entered: count provisional publicity closings again
         workingdays.register_recount(publicity.publicity_recount_provisional)
-        todos.register([Role.MUNICIPAL_HEAD], views.municipal_head_todo)
-        todos.register([Role.MUNICIPAL_OFFICER], views.objection_todo)
+        todos.register([Role.MUNICIPAL_HEAD], decision_todos.municipal_head_todo)
+        todos.register([Role.MUNICIPAL_OFFICER], decision_todos.objection_todo)
         todos.register_chart([Role.MUNICIPAL_OFFICER, Role.MUNICIPAL_HEAD], home_budget_chart)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from jigai.applications.choices import ApplicationStatus
 from jigai.calls.models import Call
 from jigai.core.money import format_wan
-from jigai.decisions import services as decision
+from jigai.decisions import permissions, selectors
 
 
 def _wan_number(amount: Decimal) -> str:
@@ -22,7 +22,7 @@ def _wan_number(amount: Decimal) -> str:
     return format_wan(amount, unit=False).replace(",", "")
 
 
-def budget_chart(ranking: decision.Ranking) -> dict[str, Any]:
+def budget_chart(ranking: selectors.Ranking) -> dict[str, Any]:
     rows = [row for row in ranking.rows if not row.removed]
     return {
         "title": str(ranking.call.title),
@@ -59,12 +59,12 @@ def latest_decided_call(actor: Any) -> Call | None:
 
 def home_budget_chart(user: Any) -> dict[str, Any] | None:
     """The commission's home: the budget chart of the newest call with a ranking, or None."""
-    if not decision.can_read_ranking(user):
+    if not permissions.can_read_ranking(user):
         return None
     call = latest_decided_call(user)
     if call is None:
         return None
-    chart = budget_chart(decision.call_ranking(actor=user, call=call))
+    chart = budget_chart(selectors.call_ranking(actor=user, call=call))
     chart["url"] = reverse("review:decision_ranking", args=[call.pk])
     chart["id"] = "home-budget-chart"
     return chart

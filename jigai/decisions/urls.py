@@ -4,7 +4,7 @@ publicity pages are in urls_public.py."""
 
 from django.urls import path
 
-from jigai.decisions import views
+from jigai.decisions import views, views_objections
 
 urlpatterns = [
     path("decision/", views.decision_index, name="decision_index"),
@@ -14,8 +14,10 @@ urlpatterns = [
     path("decision/calls/<int:pk>/approve/", views.decision_approve, name="decision_approve"),
     path("decision/applications/<int:pk>/", views.decision_amounts, name="decision_amounts"),
     path("decision/applications/<int:pk>/notice.pdf", views.notice_pdf, name="notice_pdf"),
-    path("objections/", views.objection_list, name="objection_list"),
-    path("objections/<int:pk>/", views.objection_detail, name="objection_detail"),
-    path("objections/<int:pk>/attachment/", views.objection_attachment, name="objection_attachment"),
+    path("objections/", views_objections.objection_list, name="objection_list"),
+    path("objections/<int:pk>/", views_objections.objection_detail, name="objection_detail"),
+    path(
+        "objections/<int:pk>/attachment/", views_objections.objection_attachment, name="objection_attachment"
+    ),
     path("calendar/", views.publicity_calendar, name="publicity_calendar"),
 ]

@@ -13,18 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jigai.applications.choices import ApplicationStatus
@@ -34,31 +31,21 @@ from jigai.applications.selectors import application_scope
 from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.permissions import require
-from jigai.core.todos import Todo
-from jigai.decisions import objections, pdf, publicity
+from jigai.decisions import amounts as decisions_amounts
+from jigai.decisions import objections, pdf, permissions, publicity, selectors
 from jigai.decisions import services as decision
 from jigai.decisions.budget_chart import budget_chart
 from jigai.decisions.checks import approval_refusal, closing_text
-from jigai.decisions.choices import ObjectionStatus, ProposedListStatus
-from jigai.decisions.models import Objection, ProposedList
+from jigai.decisions.choices import ObjectionStatus
+from jigai.decisions.forms import (
+    AmountsForm,
+    CalendarForm,
+    ProposeForm,
+    PublicityForm,
+    _apply_errors,
+    _set_choices,
+)
 from jigai.workdays import workingdays
-
-OBJECTIONS_PER_PAGE = 30
-
-
-def _apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: by field where the form has it, else on top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _set_choices(form: forms.Form, name: str, choices: list[tuple[Any, Any]]) -> None:
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    field.choices = choices
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -68,120 +55,11 @@ def _call(request: HttpRequest, pk: int) -> Call:
     return call
 
 
-# --- forms ------------------------------------------------------------------------------------
-class AmountsForm(forms.Form):
-    approved_investment = forms.DecimalField(
-        label=gettext_lazy("核定总投入（元）"),
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-        help_text=gettext_lazy(
-            "不填则取专家建议的平均值；专家未提出意见时取申报总投资。不能超过申报总投资。"
-        ),
-    )
-    approved_support = forms.DecimalField(
-        label=gettext_lazy("核定支持金额（元）"),
-        max_digits=16,
-        decimal_places=2,
-        required=False,
-        help_text=gettext_lazy(
-            "不填则按公式计算（核定总投入 × 支持比例，不超过单个项目上限）；只能调减，不能调高。"
-        ),
-    )
-    reduction_reason = forms.CharField(
-        label=gettext_lazy("调减理由"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("核定支持金额低于公式金额时必填。"),
-    )
-
-
-class ProposeForm(forms.Form):
-    application_ids = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("列入拟支持名单的项目"), coerce=int, required=False
-    )
-    not_proposed_reason = forms.CharField(
-        label=gettext_lazy("其余项目未列入名单的原因"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class PublicityForm(forms.Form):
-    starts_on = forms.DateField(
-        label=gettext_lazy("公示开始日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=gettext_lazy("默认明天；公示期按申报通知规定的工作日数计算，节假日和调休按国务院安排。"),
-    )
-
-
-class HandleForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("处理结果"),
-        choices=[
-            (ObjectionStatus.DISMISSED, gettext_lazy("不予采纳")),
-            (ObjectionStatus.UPHELD, gettext_lazy("予以采纳（项目移出名单）")),
-        ],
-        widget=forms.RadioSelect,
-    )
-    application_id = forms.TypedChoiceField(
-        label=gettext_lazy("涉及的项目"), coerce=int, required=False, empty_value=None
-    )
-    reason = forms.CharField(
-        label=gettext_lazy("处理意见"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class CalendarForm(forms.Form):
-    holidays = forms.CharField(
-        label=gettext_lazy("法定节假日（放假日期）"),
-        required=False,
-        # the placeholder shows the format, never a date one could take for a real holiday
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "YYYY-MM-DD\nYYYY-MM-DD~YYYY-MM-DD"}),
-        help_text=gettext_lazy(
-            "每行一个日期或日期范围（YYYY-MM-DD 或 YYYY-MM-DD~YYYY-MM-DD），含放假期间的周末。"
-        ),
-    )
-    workdays = forms.CharField(
-        label=gettext_lazy("调休上班日（周六、周日上班）"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "YYYY-MM-DD"}),
-    )
-    note = forms.CharField(label=gettext_lazy("依据（通知文号）"), required=False, max_length=60)
-
-    @staticmethod
-    def _dates(text: str) -> list[dt.date]:
-        days: list[dt.date] = []
-        for raw in text.replace("，", "\n").replace(",", "\n").splitlines():
-            item = raw.strip()
-            if not item:
-                continue
-            first, _sep, last = (p.strip() for p in item.replace("～", "~").partition("~"))
-            try:
-                start = dt.date.fromisoformat(first)
-                end = dt.date.fromisoformat(last) if last else start
-            except ValueError as exc:
-                raise forms.ValidationError(_("“%(v)s”不是日期（应为 YYYY-MM-DD）。") % {"v": item}) from exc
-            if end < start or (end - start).days > 31:
-                raise forms.ValidationError(_("日期范围“%(v)s”无效。") % {"v": item})
-            days.extend(start + dt.timedelta(days=i) for i in range((end - start).days + 1))
-        return days
-
-    def clean_holidays(self) -> list[dt.date]:
-        return self._dates(self.cleaned_data.get("holidays", ""))
-
-    def clean_workdays(self) -> list[dt.date]:
-        return self._dates(self.cleaned_data.get("workdays", ""))
-
-
 # --- the calls to decide ----------------------------------------------------------------------
 @login_required
 @require_GET
 def decision_index(request: HttpRequest) -> HttpResponse:
-    require(decision.can_read_ranking(request.user), "review.ranking")
+    require(permissions.can_read_ranking(request.user), "review.ranking")
     calls = (
         Call.objects.visible_to(request.user)
         .select_related("proposed_list")
@@ -209,7 +87,7 @@ def decision_index(request: HttpRequest) -> HttpResponse:
 
 
 # --- a call's ranking, proposal, publication and approval --------------------------------------
-def _display(row: decision.RankingRow) -> decision.RankingRow:
+def _display(row: selectors.RankingRow) -> selectors.RankingRow:
     """The row with its amounts as the page shows them (yuan, thousands separated)."""
     shown: Any = row
     shown.declared_yuan = yuan(row.application.total_investment)
@@ -229,7 +107,7 @@ def _ranking_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    ranking = decision.call_ranking(actor=user, call=call)
+    ranking = selectors.call_ranking(actor=user, call=call)
     proposed_list = ranking.proposed_list
     if propose_form is None:
         propose_form = ProposeForm(initial={"application_ids": ranking.within_budget_ids})
@@ -253,8 +131,8 @@ def _ranking_page(
         "propose_form": propose_form,
         "publicity_form": publicity_form
         or PublicityForm(initial={"starts_on": today + dt.timedelta(days=1)}),
-        "can_set": decision.can_set_amounts(user),
-        "can_propose": decision.can_propose(user),
+        "can_set": permissions.can_set_amounts(user),
+        "can_propose": permissions.can_propose(user),
         "can_publish": publicity.can_publish(user),
         "can_approve": publicity.can_approve_list(user),
         "approval_refusal": approval_refusal(proposed_list) if proposed_list else None,
@@ -271,7 +149,7 @@ def _ranking_page(
 @login_required
 @require_GET
 def decision_ranking(request: HttpRequest, pk: int) -> HttpResponse:
-    require(decision.can_read_ranking(request.user), "review.ranking")
+    require(permissions.can_read_ranking(request.user), "review.ranking")
     return _ranking_page(request, _call(request, pk))
 
 
@@ -279,7 +157,7 @@ def decision_ranking(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def decision_propose(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require(decision.can_propose(user), "review.proposed_list_propose")
+    require(permissions.can_propose(user), "review.proposed_list_propose")
     call = _call(request, pk)
     form = ProposeForm(request.POST)
     _set_choices(
@@ -362,7 +240,7 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require(decision.can_set_amounts(user), "review.decision_set_amounts")
+    require(permissions.can_set_amounts(user), "review.decision_set_amounts")
     application = (
         application_scope(user)
         .select_related("call", "rules", "enterprise", "district")
@@ -372,8 +250,8 @@ def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
     if application is None:
         raise Http404(_("未找到该申报。"))
     stored = getattr(application, "decision", None)
-    mean = decision.expert_opinion_mean(application)
-    amounts = decision.amounts_for(application, stored, mean)
+    mean = decisions_amounts.expert_opinion_mean(application)
+    amounts = decisions_amounts.amounts_for(application, stored, mean)
     read_only_reason = decision.amounts_refusal(application)
     if request.method == "POST":
         form = AmountsForm(request.POST)
@@ -421,82 +299,12 @@ def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "decisions/decision_amounts.html", context, status=status)
 
 
-# --- objections -------------------------------------------------------------------------------
-@login_required
-@require_GET
-def objection_list(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    status = request.GET.get("status", "")
-    status = status if status in ObjectionStatus.values else ""
-    list_id = request.GET.get("list", "")
-    rows = objections.objection_list(
-        actor=user, proposed_list_id=int(list_id) if list_id.isdigit() else None, status=status or None
-    )
-    page = Paginator(rows, OBJECTIONS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "page_obj": page,
-        "status": status,
-        "statuses": ObjectionStatus.choices,
-        "can_handle": objections.can_handle_objection(user),
-    }
-    return render(request, "decisions/objection_list.html", context)
-
-
-def _member_choices(objection: Objection) -> list[tuple[Any, str]]:
-    members = (
-        Application.objects.filter(
-            decision__proposed_list_id=objection.proposed_list_id, decision__removed_at__isnull=True
-        )
-        .select_related("enterprise")
-        .order_by("decision__rank")
-    )
-    return [("", _("（异议未指明项目时选择）"))] + [
-        (a.pk, f"{a.reference_number} {a.enterprise.name} {a.name}") for a in members
-    ]
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    objection = objections.objection_get(actor=user, pk=pk)
-    can_handle = objections.can_handle_objection(user)
-    form = HandleForm(request.POST or None, initial={"application_id": objection.application_id})
-    _set_choices(form, "application_id", _member_choices(objection))
-    status = 200
-    if request.method == "POST":
-        require(can_handle, "review.objection_handle")
-        if form.is_valid():
-            try:
-                objections.objection_handle(
-                    actor=user,
-                    objection=objection,
-                    outcome=form.cleaned_data["outcome"],
-                    reason=form.cleaned_data["reason"],
-                    application_id=form.cleaned_data["application_id"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("异议 %(n)d 已处理。") % {"n": objection.pk})
-                return redirect(reverse("review:objection_list") + "?status=open")
-        status = 422
-    context = {"objection": objection, "form": form, "can_handle": can_handle}
-    return render(request, "decisions/objection_detail.html", context, status=status)
-
-
-@login_required
-@require_GET
-def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    return objections.objection_attachment_download(actor=request.user, pk=pk)
-
-
 # --- holiday calendar -------------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
 def publicity_calendar(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(decision.can_read_ranking(user), "review.calendar")
+    require(permissions.can_read_ranking(user), "review.calendar")
     this_year = timezone.localdate().year
     raw_year = request.POST.get("year") or request.GET.get("year") or str(this_year + 1)
     year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else this_year + 1
@@ -548,53 +356,3 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- to-do counts (registered in jigai/review/apps.py) -----------------------------------------
-def municipal_head_todo(user: Any) -> Todo | None:
-    """Lists the head must act on: to propose (applications in comprehensive review, no list yet),
-    to publish (proposed), to approve (publicity closed). None when nothing waits."""
-    if not decision.can_propose(user):
-        return None
-    to_propose = (
-        Call.objects.annotate(
-            in_review=Count(
-                "applications", filter=Q(applications__status=ApplicationStatus.COMPREHENSIVE_REVIEW)
-            )
-        )
-        .filter(in_review__gt=0)
-        .exclude(
-            proposed_list__status__in=[s for s in ProposedListStatus.values if s != ProposedListStatus.DRAFT]
-        )
-        .count()
-    )
-    to_publish = ProposedList.objects.filter(status=ProposedListStatus.PROPOSED).count()
-    to_approve = ProposedList.objects.filter(
-        status=ProposedListStatus.PUBLICITY, publicity_ends_at__lt=timezone.now()
-    ).count()
-    count = to_propose + to_publish + to_approve
-    if not count:
-        return None
-    return Todo(
-        key="review.decision",
-        label=_("拟支持名单待提出、公示或批准"),
-        count=count,
-        url=reverse("review:decision_index"),
-        hint=_("待提出 %(p)d 个，待公示 %(s)d 个，公示期满待批准 %(a)d 个")
-        % {"p": to_propose, "s": to_publish, "a": to_approve},
-    )
-
-
-def objection_todo(user: Any) -> Todo | None:
-    """The officer's objections still open. None when there are none."""
-    if not objections.can_handle_objection(user):
-        return None
-    count = Objection.objects.filter(status=ObjectionStatus.OPEN).count()
-    if not count:
-        return None
-    return Todo(
-        key="review.objections",
-        label=_("待处理的公示异议"),
-        count=count,
-        url=reverse("review:objection_list") + "?status=open",
-    )

@@ -47,7 +47,8 @@ from jigai.experts.draw import expert_panel_draw
 from jigai.experts.forms import default_deadline_at
 from jigai.experts.models import Assignment, ExpertProfile
 from jigai.experts.scoring import ScoreInput, expert_assignment_declare, expert_scores_submit
-from jigai.experts.services import DEFAULT_RUBRIC, current_catalog, expert_profile_upsert
+from jigai.experts.selectors import current_catalog
+from jigai.experts.services import DEFAULT_RUBRIC, expert_profile_upsert
 from jigai.recommendations.choices import RecommendationStatus
 from jigai.recommendations.models import Recommendation, RecommendationItem
 

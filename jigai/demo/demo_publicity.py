@@ -33,9 +33,10 @@ from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.models import Application, ApplicationTransition
 from jigai.calls.choices import CallStatus
 from jigai.calls.models import Call
+from jigai.decisions.amounts import formula_support
 from jigai.decisions.models import Decision, ProposedList
 from jigai.decisions.publicity import publicity_start
-from jigai.decisions.services import decision_set_amounts, formula_support, proposed_list_propose
+from jigai.decisions.services import decision_set_amounts, proposed_list_propose
 from jigai.demo.accounts import district_head_username, district_officer_username
 from jigai.recommendations.choices import RecommendationStatus
 from jigai.recommendations.models import Recommendation, RecommendationItem

@@ -12,10 +12,11 @@ class ExpertsConfig(AppConfig):
         from jigai.applications import workflow
         from jigai.applications.models import ApplicationQuerySet
         from jigai.core import todos
-        from jigai.experts import selectors, services
+        from jigai.experts import selectors
+        from jigai.experts import todos as expert_todos
         from jigai.experts.workflow import TRANSITIONS
 
         workflow.register(*TRANSITIONS)
         ApplicationQuerySet.expert_scope = selectors.applications_of_expert_q
-        todos.register([Role.EXPERT], services.expert_todo)
-        todos.register([Role.MUNICIPAL_OFFICER], services.panel_officer_todo)
+        todos.register([Role.EXPERT], expert_todos.expert_todo)
+        todos.register([Role.MUNICIPAL_OFFICER], expert_todos.panel_officer_todo)

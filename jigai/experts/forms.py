@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from jigai.catalog.choices import CatalogItemKind
 from jigai.catalog.models import CatalogItem
 from jigai.experts.draw import MAX_EXPERTS_PER_APPLICATION
-from jigai.experts.services import current_catalog
+from jigai.experts.selectors import current_catalog
 from jigai.reference.choices import IndustryLevel
 from jigai.reference.models import Industry
 from jigai.workdays.workingdays import add_working_days

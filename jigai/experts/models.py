@@ -189,7 +189,7 @@ class DrawRecord(models.Model):
     ids, after excluding conflicts and experts drawn before), whether the matching pool was too
     small so the whole active pool was used, and the experts drawn. With the panel's seed, anyone
     can re-run ``random.Random(f"{seed}:{application_id}:{round}").sample(candidates, k)`` and get
-    the same experts (``jigai.experts.draw.expert_panel_verify``)."""
+    the same experts (``jigai.experts.verify.expert_panel_verify``)."""
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="draw_records")
     application = models.ForeignKey(

@@ -24,7 +24,7 @@ from jigai.applications.models import Application
 from jigai.core.api_auth import api_user
 from jigai.core.api_errors import django_validation_details, error_body
 from jigai.core.permissions import require
-from jigai.recommendations import municipal
+from jigai.recommendations import municipal, permissions, selectors
 from jigai.recommendations import services as district
 from jigai.recommendations.choices import CorrectionSection, RecommendationStatus
 from jigai.recommendations.models import CorrectionRequest, Recommendation, RecommendationItem
@@ -175,7 +175,7 @@ class RecommendationOut(Schema):
 
     @staticmethod
     def resolve_late_days(obj: Recommendation) -> int:
-        return district.late_days(obj) if obj.status != RecommendationStatus.WITHDRAWN else 0
+        return selectors.late_days(obj) if obj.status != RecommendationStatus.WITHDRAWN else 0
 
     @staticmethod
     def resolve_items(obj: Recommendation) -> list[RecommendationItem]:
@@ -198,8 +198,8 @@ def _state(application_id: int, actor: Any) -> Application:
 
 
 def _recommendation(actor: Any, pk: int) -> Recommendation:
-    require(district.can_read_recommendations(actor), "recommendation.read")
-    return district.recommendation_get(actor=actor, pk=pk)
+    require(permissions.can_read_recommendations(actor), "recommendation.read")
+    return selectors.recommendation_get(actor=actor, pk=pk)
 
 
 # --- District review ----------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def district_decline(request: HttpRequest, application_id: int, payload: ReasonI
 )
 def corrections(request: HttpRequest, application_id: int) -> list[CorrectionRequest]:
     actor, application = _application(request, application_id)
-    return district.correction_requests(actor=actor, application=application)
+    return selectors.correction_requests(actor=actor, application=application)
 
 
 # --- Recommendation documents -------------------------------------------------------------------
@@ -269,8 +269,8 @@ def corrections(request: HttpRequest, application_id: int) -> list[CorrectionReq
 @paginate(LimitOffsetPagination, max_limit=MAX_PAGE)
 def recommendation_list(request: HttpRequest, filters: Query[RecommendationFilters]) -> Any:
     actor = api_user(request)
-    require(district.can_read_recommendations(actor), "recommendation.list")
-    return district.recommendation_list(
+    require(permissions.can_read_recommendations(actor), "recommendation.list")
+    return selectors.recommendation_list(
         actor=actor, status=filters.status, call=filters.call
     ).prefetch_related("items__application__enterprise")
 
@@ -282,7 +282,7 @@ def recommendation_list(request: HttpRequest, filters: Query[RecommendationFilte
 )
 def recommendation_prepare(request: HttpRequest, payload: RecommendationIn) -> Status[Recommendation]:
     actor = api_user(request)
-    require(district.can_prepare_recommendation(actor), "recommendation.prepare")
+    require(permissions.can_prepare_recommendation(actor), "recommendation.prepare")
     found = {
         a.pk: a for a in application_selectors.application_scope(actor).filter(pk__in=payload.application_ids)
     }

@@ -11,11 +11,12 @@ class RecommendationsConfig(AppConfig):
         from jigai.accounts.choices import Role
         from jigai.applications import workflow
         from jigai.core import todos
-        from jigai.recommendations import municipal, services
+        from jigai.recommendations import municipal
+        from jigai.recommendations import todos as district_todos
         from jigai.recommendations.workflow import TRANSITIONS
 
         workflow.register(*TRANSITIONS)
-        todos.register([Role.DISTRICT_OFFICER], services.district_officer_todo)
-        todos.register([Role.DISTRICT_HEAD], services.district_head_todo)
+        todos.register([Role.DISTRICT_OFFICER], district_todos.district_officer_todo)
+        todos.register([Role.DISTRICT_HEAD], district_todos.district_head_todo)
         todos.register([Role.MUNICIPAL_OFFICER], municipal.municipal_officer_todo)
-        todos.register([Role.ENTERPRISE], services.enterprise_returned_todo)
+        todos.register([Role.ENTERPRISE], district_todos.enterprise_returned_todo)

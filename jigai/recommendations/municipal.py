@@ -28,12 +28,12 @@ from jigai.core.permissions import Decision, PermissionRefused, has_role
 from jigai.core.todos import Todo
 from jigai.recommendations.choices import CorrectionStage, RecommendationStatus
 from jigai.recommendations.models import RecommendationItem
+from jigai.recommendations.permissions import require_action
 from jigai.recommendations.services import (
     REASON_MAX,
     clean_correction_items,
     correction_summary,
     create_correction_request,
-    require_action,
 )
 
 #: the first review's queue: recommended (waiting to be taken up) and under first review

@@ -19,188 +19,38 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jigai.accounts.choices import Role
-from jigai.applications import workflow
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_scope
 from jigai.applications.services import application_transition
 from jigai.audit.services import audit_record
-from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has_role, require
-from jigai.core.todos import Todo
+from jigai.core.permissions import require
 from jigai.notifications import recipients
 from jigai.notifications import services as notifications
 from jigai.recommendations.checks import review_eligibility
 from jigai.recommendations.choices import CorrectionSection, CorrectionStage, RecommendationStatus
 from jigai.recommendations.models import CorrectionItem, CorrectionRequest, Recommendation, RecommendationItem
+from jigai.recommendations.permissions import (
+    _in_a_district,
+    _same_district,
+    can_change_recommendation,
+    can_prepare_recommendation,
+    require_action,
+)
+from jigai.recommendations.selectors import late_days
 
 REASON_MAX = 1000
 OPINION_MAX = 2000
 MAX_ITEMS = 30
-
-
-# --- the workbench's tabs -----------------------------------------------------------------------
-@dataclass(frozen=True)
-class Tab:
-    key: str
-    label: str
-    statuses: tuple[str, ...]
-
-
-#: every status after the district's recommendation
-FORWARDED = (
-    S.RECOMMENDED,
-    S.MUNICIPAL_REVIEW,
-    S.EXPERT_REVIEW,
-    S.COMPREHENSIVE_REVIEW,
-    S.PROPOSED,
-    S.PUBLICITY,
-    S.APPROVED,
-    S.NOT_APPROVED,
-)
-
-
-def workbench_tabs() -> list[Tab]:
-    return [
-        Tab("pending", _("待受理"), (S.SUBMITTED, S.RESUBMITTED)),
-        Tab("review", _("审核中"), (S.DISTRICT_REVIEW,)),
-        Tab("returned", _("已退回修改"), (S.RETURNED,)),
-        Tab("forwarded", _("已推荐上报"), FORWARDED),
-        Tab("declined", _("不予推荐"), (S.NOT_RECOMMENDED,)),
-    ]
-
-
-# --- permissions ----------------------------------------------------------------------------------
-def _in_a_district(user: Any, roles: Iterable[str], what: str) -> Decision:
-    decision = has_role(user, roles, what)
-    if decision and not user.district_id:
-        return deny(_("您的账户没有关联区经济主管部门，请联系系统管理员。"))
-    return decision
-
-
-def can_work_district_review(user: Any) -> Decision:
-    """The district workbench: the officers and heads of a district bureau."""
-    return _in_a_district(user, (Role.DISTRICT_OFFICER, Role.DISTRICT_HEAD), _("办理区级审核"))
-
-
-def can_prepare_recommendation(user: Any) -> Decision:
-    """An officer (经办人) prepares the recommendation document; the head signs it."""
-    return _in_a_district(user, (Role.DISTRICT_OFFICER,), _("拟定推荐文件"))
-
-
-def _same_district(user: Any, recommendation: Recommendation) -> Decision:
-    if user.district_id != recommendation.district_id:
-        return deny(_("只有项目属地区的经济主管部门可以办理此事项。"))
-    return ALLOW
-
-
-def can_sign_recommendation(user: Any, recommendation: Recommendation) -> Decision:
-    """The head of the document's district signs it, once, while it is prepared."""
-    decision = _in_a_district(user, (Role.DISTRICT_HEAD,), _("签发推荐文件"))
-    if not decision:
-        return decision
-    decision = _same_district(user, recommendation)
-    if decision and recommendation.status != RecommendationStatus.PREPARED:
-        return deny(_("推荐文件当前状态为“%(s)s”，不能签发。") % {"s": recommendation.get_status_display()})
-    return decision
-
-
-def can_change_recommendation(user: Any, recommendation: Recommendation) -> Decision:
-    """The district's officers may change the ranking of, or withdraw, a document not yet signed."""
-    decision = can_prepare_recommendation(user)
-    if not decision:
-        return decision
-    decision = _same_district(user, recommendation)
-    if decision and recommendation.status != RecommendationStatus.PREPARED:
-        return deny(_("推荐文件当前状态为“%(s)s”，不能修改。") % {"s": recommendation.get_status_display()})
-    return decision
-
-
-def can_read_recommendations(user: Any) -> Decision:
-    """Recommendation documents are read by the district bureaus (their own) and the city's
-    business roles; enterprises and experts do not see the district's internal ranking."""
-    return has_role(
-        user,
-        (
-            Role.DISTRICT_OFFICER,
-            Role.DISTRICT_HEAD,
-            Role.MUNICIPAL_OFFICER,
-            Role.MUNICIPAL_HEAD,
-            Role.FINANCE_OFFICER,
-            Role.NDRC_VIEWER,
-            Role.SUPERVISOR,
-        ),
-        _("查看区推荐文件"),
-    )
-
-
-def transition_decision(user: Any, application: Application, action: str) -> Decision:
-    """Whether ``user`` may take ``action`` on ``application`` now, and if not why (for the
-    disabled button): the same answer the transition service gives, without performing it."""
-    transition = workflow.find(action, application.status)
-    if transition is None:
-        known = workflow.BY_ACTION.get(action)
-        label = known[0].label if known else action
-        return deny(
-            _("申报当前状态为“%(s)s”，不能%(a)s。") % {"s": application.get_status_display(), "a": label}
-        )
-    reason = workflow.refusal(transition, application, user)
-    return deny(reason) if reason else ALLOW
-
-
-def require_action(user: Any, application: Application, action: str) -> None:
-    """Refuse before any input is read: an application outside the user's scope, a role or
-    district that may not act (403 with the reason); then a state that does not allow it (422)."""
-    if not application_scope(user).filter(pk=application.pk).exists():
-        raise PermissionRefused(_("您无权办理此申报。"), f"application.{action}")
-    known = workflow.BY_ACTION.get(action)
-    assert known, action
-    reason = workflow.refusal(known[0], application, user)
-    if reason:
-        raise PermissionRefused(reason, f"application.{action}")
-    decision = transition_decision(user, application, action)
-    if not decision:
-        raise ValidationError(decision.reason)
-
-
-# --- reads ----------------------------------------------------------------------------------------
-def district_applications(
-    *, actor: Any, tab: str | None = None, call: int | None = None
-) -> QuerySet[Application]:
-    """The district's applications (属地原则) for the workbench, in one query per page: each with
-    ``in_prepared`` (already in a document waiting for the head's signature)."""
-    qs = application_scope(actor).select_related("call", "enterprise", "district")
-    tabs = {t.key: t for t in workbench_tabs()}
-    if tab in tabs:
-        qs = qs.filter(status__in=tabs[tab].statuses)
-    else:
-        qs = qs.exclude(status__in=(S.DRAFT, S.WITHDRAWN))
-    if call:
-        qs = qs.filter(call_id=call)
-    prepared = RecommendationItem.objects.filter(
-        application=OuterRef("pk"), recommendation__status=RecommendationStatus.PREPARED
-    )
-    return qs.annotate(in_prepared=Exists(prepared)).order_by("submitted_at", "id")
-
-
-def workbench_counts(*, actor: Any) -> dict[str, int]:
-    """How many of the district's applications each tab holds (one query)."""
-    tabs = workbench_tabs()
-    totals = application_scope(actor).aggregate(
-        **{t.key: Count("id", filter=Q(status__in=t.statuses)) for t in tabs}
-    )
-    return {t.key: int(totals[t.key] or 0) for t in tabs}
 
 
 #: the states in which an application waits for the district (to be taken up or reviewed)
@@ -222,63 +72,6 @@ def overdue_count(*, actor: Any) -> int:
         .filter(status__in=AWAITING_DISTRICT, call__district_forward_date__lt=timezone.localdate())
         .count()
     )
-
-
-def recommendation_list(
-    *, actor: Any, status: str | None = None, call: int | None = None
-) -> QuerySet[Recommendation]:
-    """The recommendation documents the actor may read (a district its own; the city all)."""
-    if not can_read_recommendations(actor):
-        return Recommendation.objects.none()
-    qs: QuerySet[Recommendation] = (
-        Recommendation.objects.visible_to(actor)
-        .select_related("call", "district", "prepared_by", "signed_by")
-        .annotate(item_count=Count("items"))
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if call:
-        qs = qs.filter(call_id=call)
-    return qs.order_by("-prepared_at", "-id")
-
-
-def recommendation_get(*, actor: Any, pk: int) -> Recommendation:
-    """One document with its items in rank order; Http404 outside the actor's scope."""
-    recommendation = (
-        recommendation_list(actor=actor)
-        .prefetch_related("items__application__enterprise")
-        .filter(pk=pk)
-        .first()
-    )
-    if recommendation is None:
-        raise Http404(_("未找到该推荐文件。"))
-    return recommendation
-
-
-def correction_requests(*, actor: Any, application: Application) -> list[CorrectionRequest]:
-    """The returns of an application with their items, newest first (whoever sees the application)."""
-    return list(
-        CorrectionRequest.objects.visible_to(actor)
-        .filter(application=application)
-        .select_related("requested_by")
-        .prefetch_related("items")
-    )
-
-
-def next_priority(*, district_id: str, call_id: int) -> int:
-    """The first rank after those the district already gave in this call's documents."""
-    used = RecommendationItem.objects.filter(
-        recommendation__district_id=district_id, recommendation__call_id=call_id
-    ).exclude(recommendation__status=RecommendationStatus.WITHDRAWN)
-    return int(used.aggregate(m=Max("priority"))["m"] or 0) + 1
-
-
-def late_days(recommendation: Recommendation) -> int:
-    """Days after the call's district forward date (区推荐截止日期) the document was signed (or, while
-    prepared, would be signed today); 0 when in time. Late documents are signed and flagged, not
-    refused (docs/workflows.md)."""
-    moment = recommendation.signed_at or timezone.now()
-    return max(0, (timezone.localdate(moment) - recommendation.call.district_forward_date).days)
 
 
 # --- writes: single applications ------------------------------------------------------------------
@@ -679,56 +472,6 @@ def recommendation_sign(
             exclude=actor,
         )
     return locked
-
-
-# --- to-do -----------------------------------------------------------------------------------------
-def district_officer_todo(user: Any) -> Todo | None:
-    """District officer: the district's applications waiting to be taken up or under review."""
-    if not can_work_district_review(user):
-        return None
-    counts = workbench_counts(actor=user)
-    count = counts["pending"] + counts["review"]
-    overdue = overdue_count(actor=user) if count else 0
-    return Todo(
-        "review.district_pending",
-        _("待区级审核的申报"),
-        count,
-        reverse("review:district_workbench") + ("?tab=pending" if counts["pending"] else "?tab=review"),
-        _("待受理 %(p)d 件，审核中 %(r)d 件") % {"p": counts["pending"], "r": counts["review"]}
-        if count
-        else _("没有待审核的申报"),
-        alert=_("%(n)d 件逾期") % {"n": overdue} if overdue else "",
-    )
-
-
-def district_head_todo(user: Any) -> Todo | None:
-    """District head: prepared documents of the district waiting for its signature."""
-    if not can_work_district_review(user):
-        return None
-    count = recommendation_list(actor=user, status=RecommendationStatus.PREPARED).count()
-    return Todo(
-        "review.recommendations_to_sign",
-        _("待签发的推荐文件"),
-        count,
-        reverse("review:recommendation_list") + "?status=prepared",
-        _("请审核推荐排序后以推荐文号签发") if count else _("没有待签发的推荐文件"),
-    )
-
-
-def enterprise_returned_todo(user: Any) -> Todo | None:
-    """Enterprise: its applications returned for correction."""
-    if getattr(user, "role", None) != Role.ENTERPRISE:
-        return None
-    count = application_scope(user).filter(status=S.RETURNED).count()
-    if not count:
-        return None
-    return Todo(
-        "review.returned",
-        _("退回修改的申报"),
-        count,
-        reverse("review:my_returns"),
-        _("请按退回意见逐项修改后重新提交"),
-    )
 
 
 __all__ = [

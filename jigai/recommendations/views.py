@@ -31,6 +31,7 @@ from jigai.applications.selectors import application_get, application_scope
 from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.permissions import has_role, require
+from jigai.recommendations import permissions, selectors
 from jigai.recommendations import services as district
 from jigai.recommendations.choices import CorrectionSection, RecommendationStatus
 from jigai.recommendations.models import Recommendation
@@ -72,15 +73,15 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """The district's applications by state; pending ones are taken up (singly or in a batch),
     those under review are selected for a recommendation document."""
     user = request.user
-    require(district.can_work_district_review(user), "review.district_workbench")
-    counts = district.workbench_counts(actor=user)
-    tabs = district.workbench_tabs()
+    require(permissions.can_work_district_review(user), "review.district_workbench")
+    counts = selectors.workbench_counts(actor=user)
+    tabs = selectors.workbench_tabs()
     keys = [t.key for t in tabs]
     tab = request.GET.get("tab") or next((k for k in ("pending", "review") if counts[k]), "pending")
     tab = tab if tab in keys else "pending"
     call_id = request.GET.get("call") or ""
     call = int(call_id) if call_id.isdigit() else None
-    rows = district.district_applications(actor=user, tab=tab, call=call)
+    rows = selectors.district_applications(actor=user, tab=tab, call=call)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     for application in page:
         _decorate(application)
@@ -95,9 +96,9 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "calls": calls,
         "call": call,
         "start_decision": has_role(user, (Role.DISTRICT_OFFICER,), _("受理申报")),
-        "prepare_decision": district.can_prepare_recommendation(user),
+        "prepare_decision": permissions.can_prepare_recommendation(user),
         "overdue_count": district.overdue_count(actor=user),
-        "prepared_count": district.recommendation_list(
+        "prepared_count": selectors.recommendation_list(
             actor=user, status=RecommendationStatus.PREPARED
         ).count(),
     }
@@ -109,7 +110,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 def batch_start(request: HttpRequest) -> HttpResponse:
     """Take up the selected pending applications, each on its own (the ones that cannot are listed)."""
     user = request.user
-    require(district.can_work_district_review(user), "review.district_start")
+    require(permissions.can_work_district_review(user), "review.district_start")
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if not ids:
         messages.warning(request, _("请先勾选要受理的申报。"))
@@ -151,12 +152,12 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
         "application": application,
         "eligibility": eligibility,
         "failed": [r for r in eligibility if not r.passed],
-        "corrections": district.correction_requests(actor=user, application=application),
+        "corrections": selectors.correction_requests(actor=user, application=application),
         "memberships": memberships,
-        "start_decision": district.transition_decision(user, application, "district_start"),
-        "return_decision": district.transition_decision(user, application, "district_return"),
-        "decline_decision": district.transition_decision(user, application, "district_decline"),
-        "prepare_decision": district.can_prepare_recommendation(user),
+        "start_decision": permissions.transition_decision(user, application, "district_start"),
+        "return_decision": permissions.transition_decision(user, application, "district_return"),
+        "decline_decision": permissions.transition_decision(user, application, "district_decline"),
+        "prepare_decision": permissions.can_prepare_recommendation(user),
         "sections": CorrectionSection.choices,
         "return_rows": _return_rows(None),
         "return_errors": [],
@@ -169,7 +170,7 @@ def _detail_context(request: HttpRequest, application: Application, **extra: Any
 
 
 def _application(request: HttpRequest, pk: int) -> Application:
-    require(district.can_work_district_review(request.user), "review.district_detail")
+    require(permissions.can_work_district_review(request.user), "review.district_detail")
     return application_get(actor=request.user, pk=pk)
 
 
@@ -247,7 +248,7 @@ def prepare(request: HttpRequest) -> HttpResponse:
     """Prepare one document for the selected applications: rank (editable, continuing after the
     ranks the district already gave in the call), an opinion per item and the district's opinion."""
     user: Any = request.user
-    require(district.can_prepare_recommendation(user), "recommendation.prepare")
+    require(permissions.can_prepare_recommendation(user), "recommendation.prepare")
     data = request.POST if request.method == "POST" else request.GET
     ids = list(dict.fromkeys(int(i) for i in data.getlist("ids") if i.isdigit()))
     found = {a.pk: a for a in application_scope(user).filter(pk__in=ids).select_related("enterprise", "call")}
@@ -255,7 +256,7 @@ def prepare(request: HttpRequest) -> HttpResponse:
     if not applications:
         messages.warning(request, _("请先在“审核中”勾选要推荐的申报。"))
         return redirect(reverse("review:district_workbench") + "?tab=review")
-    first = district.next_priority(district_id=user.district_id, call_id=applications[0].call_id)
+    first = selectors.next_priority(district_id=user.district_id, call_id=applications[0].call_id)
     errors: list[str] = []
     fields: list[str] = []
     rows: list[dict[str, Any]] = [
@@ -302,18 +303,18 @@ def _int(value: Any) -> int:
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(district.can_read_recommendations(user), "recommendation.list")
+    require(permissions.can_read_recommendations(user), "recommendation.list")
     status = request.GET.get("status", "")
     status = status if status in RecommendationStatus.values else ""
-    rows = district.recommendation_list(actor=user, status=status or None)
+    rows = selectors.recommendation_list(actor=user, status=status or None)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page_obj": page, "status": status, "statuses": RecommendationStatus.choices}
     return render(request, "recommendations/district_recommendation_list.html", context)
 
 
 def _recommendation(request: HttpRequest, pk: int) -> Recommendation:
-    require(district.can_read_recommendations(request.user), "recommendation.read")
-    return district.recommendation_get(actor=request.user, pk=pk)
+    require(permissions.can_read_recommendations(request.user), "recommendation.read")
+    return selectors.recommendation_get(actor=request.user, pk=pk)
 
 
 def _recommendation_context(
@@ -328,24 +329,24 @@ def _recommendation_context(
             {
                 "item": item,
                 "application": application,
-                "decline": district.transition_decision(user, application, "district_decline"),
+                "decline": permissions.transition_decision(user, application, "district_decline"),
             }
         )
     context: dict[str, Any] = {
         "recommendation": recommendation,
         "rows": rows,
-        "late_days": district.late_days(recommendation)
+        "late_days": selectors.late_days(recommendation)
         if recommendation.status != RecommendationStatus.WITHDRAWN
         else 0,
-        "sign_decision": district.can_sign_recommendation(user, recommendation),
+        "sign_decision": permissions.can_sign_recommendation(user, recommendation),
         # each application links to the page its reader may open: the district's own review page
         # for the district bureau, the officials' detail for the commission
         "application_url_name": "review:district_detail"
-        if district.can_work_district_review(user)
+        if permissions.can_work_district_review(user)
         else "applications:official_detail"
         if can_review_applications(user)
         else "",
-        "change_decision": district.can_change_recommendation(user, recommendation),
+        "change_decision": permissions.can_change_recommendation(user, recommendation),
         "document_number": "",
         "sign_errors": [],
         "update_errors": [],
@@ -455,9 +456,9 @@ def my_returns(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "application": application,
-                "corrections": district.correction_requests(actor=user, application=application),
+                "corrections": selectors.correction_requests(actor=user, application=application),
                 "failed": [r for r in eligibility if not r.passed],
-                "resubmit": district.transition_decision(user, application, "resubmit"),
+                "resubmit": permissions.transition_decision(user, application, "resubmit"),
                 "detail_url": _my_detail_url(application.pk),
                 "edit_url": _edit_url(application.pk),
             }

@@ -17,8 +17,7 @@ from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.selectors import application_get, application_scope
 from jigai.core.permissions import has_role, require
-from jigai.recommendations import municipal
-from jigai.recommendations import services as district
+from jigai.recommendations import municipal, permissions, selectors
 from jigai.recommendations.views import _decorate, errors_of
 from jigai.reference.models import District
 
@@ -86,7 +85,7 @@ def return_for_correction(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(municipal.can_work_municipal_review(user), "review.municipal_return")
     application = _decorate(application_get(actor=user, pk=pk))
-    decision = district.transition_decision(user, application, "municipal_return")
+    decision = permissions.transition_decision(user, application, "municipal_return")
     reason = request.POST.get("reason", "")
     errors: list[str] = []
     if request.method == "POST":
@@ -106,6 +105,6 @@ def return_for_correction(request: HttpRequest, pk: int) -> HttpResponse:
         "decision": decision,
         "reason": reason,
         "errors": errors,
-        "corrections": district.correction_requests(actor=user, application=application),
+        "corrections": selectors.correction_requests(actor=user, application=application),
     }
     return render(request, "recommendations/municipal_return.html", context, status=422 if errors else 200)

@@ -15,7 +15,8 @@ from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import user_for_role
 from jigai.decisions.choices import ProposedListStatus
 from jigai.decisions.models import Decision, ProposedList
-from jigai.decisions.services import call_ranking, decision_set_amounts, proposed_list_propose
+from jigai.decisions.selectors import call_ranking
+from jigai.decisions.services import decision_set_amounts, proposed_list_propose
 from jigai.decisions.tests.factories_decision import (
     call_with_budget,
     expert_opinions,

@@ -11,9 +11,9 @@ from jigai.applications.models import Application
 from jigai.demo.demo_experts import DISTRICT, SEED, SHOWCASE_EXPERTS, demo_expert_review_seed
 from jigai.demo.services import demo_seed
 from jigai.experts.choices import AssignmentStatus
-from jigai.experts.draw import expert_panel_verify
 from jigai.experts.models import Assignment, ExpertProfile, Panel
 from jigai.experts.tests.experts_fixtures import officer
+from jigai.experts.verify import expert_panel_verify
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import municipal_user
 from jigai.experts.choices import AssignmentStatus
-from jigai.experts.draw import expert_panel_draw, expert_panel_verify
+from jigai.experts.draw import expert_panel_draw
 from jigai.experts.models import Assignment, DrawRecord, Panel, RubricCriterion
 from jigai.experts.tests.experts_fixtures import (
     deadline,
@@ -27,6 +27,7 @@ from jigai.experts.tests.experts_fixtures import (
     relate,
     review_call,
 )
+from jigai.experts.verify import expert_panel_verify
 from jigai.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
 from jigai.core.testing.factories import municipal_user, published_catalog, user_for_role
 from jigai.experts.models import ExpertConflict, RubricCriterion
+from jigai.experts.selectors import expert_profile_list
 from jigai.experts.services import (
     CriterionSpec,
     expert_conflict_declare,
     expert_conflict_withdraw,
-    expert_profile_list,
     expert_profile_upsert,
     rubric_criteria,
     rubric_update,

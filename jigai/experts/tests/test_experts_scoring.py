@@ -19,18 +19,16 @@ from jigai.decisions.models import Decision
 from jigai.experts.choices import AssignmentStatus, PanelStatus
 from jigai.experts.draw import expert_panel_draw
 from jigai.experts.models import Assignment, DrawRecord, Panel, Score
+from jigai.experts.reminders import expert_assignment_replace, expert_remind, expert_reminders_send
 from jigai.experts.scoring import (
     ScoreInput,
     aggregate_totals,
     expert_assignment_declare,
-    expert_assignment_replace,
     expert_panel_close,
-    expert_remind,
-    expert_reminders_send,
     expert_scores_aggregate,
     expert_scores_submit,
 )
-from jigai.experts.services import scores_visible
+from jigai.experts.selectors import scores_visible
 from jigai.experts.tests.experts_fixtures import (
     assignment_for,
     deadline,

@@ -19,7 +19,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def corrections_for(context: dict[str, Any], application: Any) -> list[Any]:
     """The returns of ``application`` with their items, as the signed-in user may see them."""
-    from jigai.recommendations.services import correction_requests
+    from jigai.recommendations.selectors import correction_requests
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -13,6 +13,7 @@ from jigai.applications.eligibility import NotEligible
 from jigai.applications.models import ApplicationTransition
 from jigai.audit.models import AuditEvent
 from jigai.core.permissions import PermissionRefused
+from jigai.recommendations import selectors
 from jigai.recommendations import services as district
 from jigai.recommendations.choices import RecommendationStatus
 from jigai.recommendations.models import CorrectionRequest, Recommendation
@@ -91,7 +92,7 @@ def test_return_records_each_item_and_the_enterprise_sees_them(people: Any, revi
     last = ApplicationTransition.objects.filter(application=application).last()
     assert last is not None and last.action == "district_return"
     assert "1. 投资明细：设备购置明细" in last.comment and "2. 申报材料：缺少环评" in last.comment
-    seen = district.correction_requests(actor=people["enterprise"], application=application)
+    seen = selectors.correction_requests(actor=people["enterprise"], application=application)
     assert [r.pk for r in seen] == [request.pk]
     assert audited("review.correction_request.create") == 1
 
@@ -388,7 +389,7 @@ def test_late_signature_is_flagged_not_refused(people: Any, call: Any) -> None:
     signed = district.recommendation_sign(
         actor=people["head"], recommendation=recommendation, document_number="浦3号"
     )
-    assert district.late_days(signed) == 3
+    assert selectors.late_days(signed) == 3
     assert AuditEvent.objects.get(action="review.recommendation.sign").message.startswith("逾期 3 天签发")
 
 
@@ -397,11 +398,11 @@ def test_next_priority_continues_after_the_districts_ranks(people: Any, call: An
     district.recommendation_prepare(
         actor=people["officer"], applications=[a, b], opinion="同意", priorities=[4, 7]
     )
-    assert district.next_priority(district_id="310115", call_id=call.pk) == 8
+    assert selectors.next_priority(district_id="310115", call_id=call.pk) == 8
 
 
 def test_workbench_lists_only_the_district(people: Any, call: Any) -> None:
     application = submit_new(people, call)
-    assert list(district.district_applications(actor=people["officer"], tab="pending")) == [application]
-    assert list(district.district_applications(actor=people["other_officer"], tab="pending")) == []
-    assert district.workbench_counts(actor=people["officer"])["pending"] == 1
+    assert list(selectors.district_applications(actor=people["officer"], tab="pending")) == [application]
+    assert list(selectors.district_applications(actor=people["other_officer"], tab="pending")) == []
+    assert selectors.workbench_counts(actor=people["officer"])["pending"] == 1

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from jigai.experts.scoring import expert_reminders_send
+from jigai.experts.reminders import expert_reminders_send
 
 
 class Command(BaseCommand):
