@@ -29,9 +29,8 @@ from django.utils.translation import gettext_lazy
 from jigai.applications.eligibility import rules_for
 from jigai.applications.models import Application, Attachment
 from jigai.applications.selectors import attachment_get
-from jigai.applications.services import can_edit_application, closed_draft_reason
+from jigai.applications.services import closed_draft_reason, require_editable
 from jigai.audit.services import audit_record
-from jigai.core.permissions import require
 from jigai.core.text import join_list
 
 TYPE_LABELS: dict[str, Any] = {
@@ -130,7 +129,7 @@ def attachment_upload(
     """Attach a file for one item of the call's checklist (while the application can be edited, by
     the applicant). Refuses an item the call does not ask for, an empty or too large file, and a
     file whose content is not one of the item's allowed types."""
-    require(can_edit_application(actor, application), "application.attachment_upload")
+    require_editable(actor, application, "application.attachment_upload")
     closed = closed_draft_reason(application)
     if closed:
         raise ValidationError({"file": closed})
@@ -176,7 +175,7 @@ def attachment_upload(
     try:
         with transaction.atomic():
             locked = Application.objects.select_for_update().get(pk=application.pk)
-            require(can_edit_application(actor, locked), "application.attachment_upload")
+            require_editable(actor, locked, "application.attachment_upload")
             attachment.save()
             audit_record(
                 actor=actor,
@@ -205,7 +204,7 @@ def attachment_upload(
 def attachment_delete(*, actor: Any, attachment: Attachment) -> None:
     """Remove an attachment while the application can be edited; the file goes once the removal commits."""
     application = attachment.application
-    require(can_edit_application(actor, application), "application.attachment_delete")
+    require_editable(actor, application, "application.attachment_delete")
     closed = closed_draft_reason(application)
     if closed:
         raise ValidationError(closed)

@@ -90,16 +90,34 @@ def can_create_application(user: Any) -> Decision:
     return ALLOW
 
 
-def can_edit_application(user: Any, application: Application) -> Decision:
-    """Only the applicant enterprise's users, only while it is a draft (or returned for correction)."""
+def can_change_application(user: Any, application: Application) -> Decision:
+    """Who may ever change an application: the applicant enterprise's users only (whatever its state)."""
     decision = has_role(user, [Role.ENTERPRISE], _("修改项目申报"))
     if not decision:
         return decision
     if user.organisation_id != application.enterprise.organisation_id:
         return deny(_("只有申报企业本身的用户可以修改此申报。"))
-    if application.status not in EDITABLE_STATUSES:
-        return deny(_("申报当前状态为“%(s)s”，不能修改。") % {"s": application.get_status_display()})
     return ALLOW
+
+
+def _not_editable_message(application: Application) -> str:
+    return _("申报当前状态为“%(s)s”，不能修改。") % {"s": application.get_status_display()}
+
+
+def can_edit_application(user: Any, application: Application) -> Decision:
+    """Only the applicant enterprise's users, only while it is a draft (or returned for correction);
+    for the pages' buttons (the services refuse the state separately, as 422)."""
+    decision = can_change_application(user, application)
+    if decision and application.status not in EDITABLE_STATUSES:
+        return deny(_not_editable_message(application))
+    return decision
+
+
+def require_editable(actor: Any, application: Application, action: str) -> None:
+    """Who may (403: role, own enterprise), then whether now (422: a draft or a returned application)."""
+    require(can_change_application(actor, application), action)
+    if application.status not in EDITABLE_STATUSES:
+        raise ValidationError(_not_editable_message(application))
 
 
 def closed_draft_reason(application: Application, now: Any = None) -> str:
@@ -125,6 +143,17 @@ def can_delete_application(user: Any, application: Application) -> Decision:
 def _require_visible(actor: Any, application: Application, action: str) -> None:
     if not application_scope(actor).filter(pk=application.pk).exists():
         raise PermissionRefused(_("您无权办理此申报。"), action)
+
+
+def transition_permission(actor: Any, application: Application, action: str) -> Decision:
+    """Whether ``actor`` may take ``action`` on ``application`` at all, whatever its state: the
+    application must be in the actor's scope, its role among the action's, and the action's guards
+    (own enterprise, own district) must pass. Asked before the state, so a role that may never act
+    is told so (403) rather than told about the state (issue 13, "who may before whether now")."""
+    if not application_scope(actor).filter(pk=application.pk).exists():
+        return deny(_("您无权办理此申报。"))
+    reason = workflow.who_may(action, application, actor)
+    return deny(reason) if reason else ALLOW
 
 
 # --- create -----------------------------------------------------------------------------------
@@ -321,7 +350,7 @@ def application_save_draft(
     saved since (another window, a colleague), the save is refused with :data:`STALE_MESSAGE` and
     nothing is overwritten. Returns the saved application (with its new ``lock_version``).
     """
-    require(can_edit_application(actor, application), "application.save_draft")
+    require_editable(actor, application, "application.save_draft")
     closed = closed_draft_reason(application)
     if closed:
         raise ValidationError({"call": closed})
@@ -329,7 +358,7 @@ def application_save_draft(
     resolved = _resolve(application, rules, data)
     with transaction.atomic():
         locked: Application = Application.objects.select_for_update().get(pk=application.pk)
-        require(can_edit_application(actor, locked), "application.save_draft")
+        require_editable(actor, locked, "application.save_draft")
         if locked.lock_version != expected_lock_version:
             raise StaleDraft({"lock_version": str(STALE_MESSAGE)})
         before = snapshot(locked, AUDITED_FIELDS)
@@ -446,14 +475,18 @@ def application_transition(
 ) -> Application:
     """Perform one transition of the workflow table: the only code that changes an application's status.
 
-    Refuses (with the reason) an application the actor may not see, an action that is not in the
-    table or not from this state, a role or guard that does not allow it, a missing comment where
-    one is required, and whatever the transition's checks refuse. Runs the checks and effects on the
+    Refuses (with the reason), in this order: an action that is not in the table; an application
+    the actor may not see, a role or guard that never allows the action (403, whatever the state:
+    :func:`transition_permission`); a state the action does not start from (422); a missing comment
+    where one is required, and whatever the transition's checks refuse. Runs the checks and effects on the
     row locked for the transition, then writes the history row and the audit event (before/after of
     the status and of every field the effects changed) and tells whom the row's ``notify`` names
     (in-app now, e-mail once the transaction commits). Returns the updated application.
     """
-    _require_visible(actor, application, f"application.{action}")
+    if action not in workflow.BY_ACTION:
+        raise ValidationError(_("没有“%(a)s”这项操作。") % {"a": action})
+    # Who may (scope, role, guards: 403), before whether now (the state: 422).
+    require(transition_permission(actor, application, action), f"application.{action}")
     transition = _transition_for(application, action)
     reason = workflow.refusal(transition, application, actor)
     if reason:

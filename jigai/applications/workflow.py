@@ -162,11 +162,38 @@ def available(application: Any, actor: Any) -> list[tuple[Transition, str | None
     return out
 
 
+def _role_refusal(roles: Iterable[str], label: Any) -> str:
+    names = join_list(str(Role(r).label) for r in sorted(roles))
+    return str(_("只有%(roles)s可以执行“%(action)s”。") % {"roles": names, "action": label})
+
+
 def refusal(transition: Transition, application: Any, actor: Any) -> str | None:
+    """Why ``actor`` may not take this row of the table (its role, then its guards), or None."""
     if getattr(actor, "role", None) not in transition.roles:
-        names = join_list(str(Role(r).label) for r in sorted(transition.roles))
-        return str(_("只有%(roles)s可以执行“%(action)s”。") % {"roles": names, "action": transition.label})
+        return _role_refusal(transition.roles, transition.label)
     for guard in transition.guards:
+        reason = guard(application, actor)
+        if reason:
+            return reason
+    return None
+
+
+def who_may(action: str, application: Any, actor: Any) -> str | None:
+    """Why ``actor`` may never take ``action`` on ``application``, whatever state it is in, or None.
+
+    Asked before the state (who may, then whether now: issue 13): a role named in none of the
+    action's rows is refused as such, and so is an actor its guards refuse (another enterprise,
+    another district); only then does the state decide (422). The guards are those of the row from
+    the current state, else of the actor's first row of the action."""
+    rows = BY_ACTION.get(action, [])
+    if not rows:
+        return None
+    role = getattr(actor, "role", None)
+    mine = [t for t in rows if role in t.roles]
+    if not mine:
+        return _role_refusal(frozenset().union(*(t.roles for t in rows)), rows[0].label)
+    row = next((t for t in mine if application.status in t.sources), mine[0])
+    for guard in row.guards:
         reason = guard(application, actor)
         if reason:
             return reason

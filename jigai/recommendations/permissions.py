@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from jigai.accounts.choices import Role
 from jigai.applications import workflow
 from jigai.applications.models import Application
-from jigai.applications.selectors import application_scope
-from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has_role
+from jigai.applications.services import transition_permission
+from jigai.core.permissions import ALLOW, Decision, deny, has_role, require
 from jigai.recommendations.choices import RecommendationStatus
 from jigai.recommendations.models import Recommendation
 
@@ -99,13 +99,8 @@ def transition_decision(user: Any, application: Application, action: str) -> Dec
 def require_action(user: Any, application: Application, action: str) -> None:
     """Refuse before any input is read: an application outside the user's scope, a role or
     district that may not act (403 with the reason); then a state that does not allow it (422)."""
-    if not application_scope(user).filter(pk=application.pk).exists():
-        raise PermissionRefused(_("您无权办理此申报。"), f"application.{action}")
-    known = workflow.BY_ACTION.get(action)
-    assert known, action
-    reason = workflow.refusal(known[0], application, user)
-    if reason:
-        raise PermissionRefused(reason, f"application.{action}")
+    assert action in workflow.BY_ACTION, action
+    require(transition_permission(user, application, action), f"application.{action}")
     decision = transition_decision(user, application, action)
     if not decision:
         raise ValidationError(decision.reason)

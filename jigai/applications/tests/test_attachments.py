@@ -119,7 +119,8 @@ def test_an_item_the_call_does_not_ask_for(enterprise_user, draft):
 def test_only_the_applicant_uploads_and_only_while_editable(enterprise_user, draft, submitted):
     with pytest.raises(PermissionRefused):
         upload(user_for_role(Role.ENTERPRISE), draft, "feasibility")
-    with pytest.raises(PermissionRefused, match="不能修改"):
+    # who may (the applicant) before whether now: the state is a 422, not a refusal of the user
+    with pytest.raises(ValidationError, match="不能修改"):
         upload(enterprise_user, submitted, "feasibility")
 
 
@@ -136,7 +137,7 @@ def test_delete_in_draft_removes_the_file_after_commit(
 
 
 def test_attachments_of_a_submitted_application_cannot_be_deleted(enterprise_user, submitted):
-    with pytest.raises(PermissionRefused, match="不能修改"):
+    with pytest.raises(ValidationError, match="不能修改"):
         attachment_delete(actor=enterprise_user, attachment=submitted.attachments.first())
 
 

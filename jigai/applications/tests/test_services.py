@@ -187,7 +187,7 @@ def test_another_enterprise_cannot_save(draft):
 
 
 def test_a_submitted_application_cannot_be_saved(enterprise_user, submitted):
-    with pytest.raises(PermissionRefused, match="申报当前状态为“已提交”，不能修改"):
+    with pytest.raises(ValidationError, match="申报当前状态为“已提交”，不能修改"):
         save(enterprise_user, submitted, draft_parse({"name": "改名"}))
 
 
