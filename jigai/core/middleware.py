@@ -40,7 +40,9 @@ class RequestContextMiddleware:
 
 
 class PermissionRefusedMiddleware:
-    """Turns a :class:`PermissionRefused` raised by a page view into the 403 page with its reason.
+    """Turns a :class:`PermissionRefused` raised by a page view into the 403 page with its reason,
+    and a :class:`NotNow` (the state does not allow the step now) into a return to the page the
+    user came from with the reason as a message.
 
     The refusal is written to the audit trail (``audit_denied``, its own transaction, so it is
     kept even though the request's work is not). An anonymous visitor is sent to the login page
@@ -55,9 +57,13 @@ class PermissionRefusedMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         # Imported here: this module is imported early (client_ip) and must not pull in models.
-        from jigai.core.permissions import PermissionRefused
+        from jigai.core.permissions import NotNow, PermissionRefused
 
-        if not isinstance(exception, PermissionRefused) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotNow):
+            return self._not_now(request, exception.reason)
+        if not isinstance(exception, PermissionRefused):
             return None
         from django.contrib.auth.views import redirect_to_login
 
@@ -69,3 +75,23 @@ class PermissionRefusedMiddleware:
         if user is None or not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return render_403(request, exception.reason)
+
+    @staticmethod
+    def _not_now(request: HttpRequest, reason: str) -> HttpResponse:
+        """A state that does not allow the step (the user may take it, just not now): back to the
+        page the user came from, with the reason."""
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import url_has_allowed_host_and_scheme
+        from django_htmx.http import HttpResponseClientRedirect
+
+        messages.warning(request, reason)
+        back = request.headers.get("referer", "")
+        if not back or (back.endswith(request.path) and request.method == "GET"):
+            back = reverse("core:home")
+        elif not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+            back = reverse("core:home")
+        if getattr(request, "htmx", False):
+            return HttpResponseClientRedirect(back)
+        return redirect(back)

@@ -1,9 +1,10 @@
 """Permission checks that say why.
 
 A check returns a :class:`Decision`: ``allowed`` and, when refused, the reason in Chinese that the
-UI shows on a disabled button and the API returns in the 403 body. ``require`` turns a refusal
-into :class:`PermissionDenied` carrying the reason; the request layer records every refusal in
-the audit trail.
+UI shows on a disabled button and the API returns in the body. A check asks who may first (role,
+scope: :func:`deny`, 403) and only then whether now (the object's state: :func:`not_now`, 422).
+``require`` turns a refusal into :class:`PermissionRefused` (403; the request layer records every
+refusal in the audit trail) or, for the state, a ``ValidationError`` (422).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from jigai.accounts.choices import Role
@@ -21,6 +22,8 @@ from jigai.core.text import join_list
 class Decision(NamedTuple):
     allowed: bool
     reason: str = ""
+    #: refused by the object's state ("whether now"), not by who the user is ("who may")
+    not_now: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -30,7 +33,14 @@ ALLOW = Decision(True, "")
 
 
 def deny(reason: str) -> Decision:
+    """Refused because of who the user is (role, scope): 403 with the reason."""
     return Decision(False, reason)
+
+
+def not_now(reason: str) -> Decision:
+    """The user may take the action, but not in the object's current state: 422 with the reason.
+    A check asks who may first and returns this only after (issue 13: who may before whether now)."""
+    return Decision(False, reason, not_now=True)
 
 
 class PermissionRefused(PermissionDenied):
@@ -42,8 +52,22 @@ class PermissionRefused(PermissionDenied):
         self.action = action
 
 
+class NotNow(ValidationError):
+    """A ValidationError from a check that refused by the object's state (:func:`not_now`): 422 in
+    the API; a page goes back with the reason as a message (see the PermissionRefused middleware)."""
+
+    def __init__(self, reason: str, action: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.action = action
+
+
 def require(decision: Decision, action: str = "") -> None:
+    """Refuse what ``decision`` refuses: who may as :class:`PermissionRefused` (403), whether now
+    as a ``ValidationError`` (422)."""
     if not decision.allowed:
+        if decision.not_now:
+            raise NotNow(decision.reason, action)
         raise PermissionRefused(decision.reason, action)
 
 

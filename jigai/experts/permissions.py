@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from jigai.accounts.choices import Role
 from jigai.calls.models import Call
-from jigai.core.permissions import ALLOW, Decision, deny, has_role
+from jigai.core.permissions import ALLOW, Decision, has_role, not_now
 from jigai.experts.choices import PanelStatus
 from jigai.experts.models import (
     Panel,
@@ -57,5 +57,5 @@ def can_edit_rubric(user: Any, call: Call) -> Decision:
     if not decision:
         return decision
     if rubric_is_frozen(call):
-        return deny(_("专家已开始评分，评分细则已冻结，不能再修改。"))
+        return not_now(_("专家已开始评分，评分细则已冻结，不能再修改。"))
     return ALLOW

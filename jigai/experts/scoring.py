@@ -35,7 +35,7 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_get
 from jigai.audit.services import audit_record
-from jigai.core.permissions import ALLOW, Decision, deny, require
+from jigai.core.permissions import ALLOW, Decision, deny, not_now, require
 from jigai.experts.checks import ACTIVE_STATUSES, PENDING_STATUSES
 from jigai.experts.choices import AssignmentStatus, PanelStatus
 from jigai.experts.draw import draw_replacement
@@ -69,13 +69,13 @@ def can_declare(user: Any, assignment: Assignment) -> Decision:
     if not decision:
         return decision
     if assignment.status != AssignmentStatus.DRAWN:
-        return deny(
+        return not_now(
             _("您已于 %(t)s 声明无利益冲突。") % {"t": _local(assignment.declared_at)}
             if assignment.declared_at
             else _("此任务已声明。")
         )
     if assignment.panel.status == PanelStatus.CLOSED:
-        return deny(_("专家评审已结束。"))
+        return not_now(_("专家评审已结束。"))
     return ALLOW
 
 
@@ -85,7 +85,7 @@ def can_open_application(user: Any, assignment: Assignment) -> Decision:
     if not decision:
         return decision
     if assignment.status == AssignmentStatus.DRAWN:
-        return deny(_("请先声明是否与该申报存在利益冲突：声明无利益冲突后才能查看申报材料和评分。"))
+        return not_now(_("请先声明是否与该申报存在利益冲突：声明无利益冲突后才能查看申报材料和评分。"))
     return ALLOW
 
 
@@ -94,9 +94,9 @@ def can_score(user: Any, assignment: Assignment) -> Decision:
     if not decision:
         return decision
     if assignment.panel.status == PanelStatus.CLOSED:
-        return deny(_("专家评审已结束，评分不能再提交或修改。"))
+        return not_now(_("专家评审已结束，评分不能再提交或修改。"))
     if assignment.application.status != ApplicationStatus.EXPERT_REVIEW:
-        return deny(
+        return not_now(
             _("申报当前为“%(s)s”，不在专家评审阶段，不能评分。")
             % {"s": assignment.application.get_status_display()}
         )
@@ -113,9 +113,9 @@ def _officer_on_pending(user: Any, assignment: Assignment, what: str) -> Decisio
     if not decision:
         return decision
     if assignment.panel.status == PanelStatus.CLOSED:
-        return deny(_("专家评审已结束。"))
+        return not_now(_("专家评审已结束。"))
     if assignment.status not in PENDING_STATUSES:
-        return deny(
+        return not_now(
             _("该专家的任务为“%(s)s”，不能%(what)s。") % {"s": assignment.get_status_display(), "what": what}
         )
     return ALLOW
@@ -134,7 +134,7 @@ def can_close_panel(user: Any, panel: Panel) -> Decision:
     if not decision:
         return decision
     if panel.status == PanelStatus.CLOSED:
-        return deny(_("专家评审已于 %(t)s 结束。") % {"t": _local(panel.closed_at)})
+        return not_now(_("专家评审已于 %(t)s 结束。") % {"t": _local(panel.closed_at)})
     return ALLOW
 
 

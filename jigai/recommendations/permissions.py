@@ -13,7 +13,7 @@ from jigai.accounts.choices import Role
 from jigai.applications import workflow
 from jigai.applications.models import Application
 from jigai.applications.services import transition_permission
-from jigai.core.permissions import ALLOW, Decision, deny, has_role, require
+from jigai.core.permissions import ALLOW, Decision, deny, has_role, not_now, require
 from jigai.recommendations.choices import RecommendationStatus
 from jigai.recommendations.models import Recommendation
 
@@ -49,7 +49,9 @@ def can_sign_recommendation(user: Any, recommendation: Recommendation) -> Decisi
         return decision
     decision = _same_district(user, recommendation)
     if decision and recommendation.status != RecommendationStatus.PREPARED:
-        return deny(_("推荐文件当前状态为“%(s)s”，不能签发。") % {"s": recommendation.get_status_display()})
+        return not_now(
+            _("推荐文件当前状态为“%(s)s”，不能签发。") % {"s": recommendation.get_status_display()}
+        )
     return decision
 
 
@@ -60,7 +62,9 @@ def can_change_recommendation(user: Any, recommendation: Recommendation) -> Deci
         return decision
     decision = _same_district(user, recommendation)
     if decision and recommendation.status != RecommendationStatus.PREPARED:
-        return deny(_("推荐文件当前状态为“%(s)s”，不能修改。") % {"s": recommendation.get_status_display()})
+        return not_now(
+            _("推荐文件当前状态为“%(s)s”，不能修改。") % {"s": recommendation.get_status_display()}
+        )
     return decision
 
 
