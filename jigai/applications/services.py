@@ -34,7 +34,7 @@ from jigai.applications.selectors import application_scope
 from jigai.audit.services import audit_record, diff, snapshot
 from jigai.calls.models import Call, CallRules
 from jigai.catalog.models import CatalogItem
-from jigai.core.permissions import ALLOW, Decision, PermissionRefused, deny, has_role, require
+from jigai.core.permissions import ALLOW, Decision, NotNow, PermissionRefused, deny, has_role, require
 from jigai.core.text import join_list
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import Enterprise
@@ -117,7 +117,7 @@ def require_editable(actor: Any, application: Application, action: str) -> None:
     """Who may (403: role, own enterprise), then whether now (422: a draft or a returned application)."""
     require(can_change_application(actor, application), action)
     if application.status not in EDITABLE_STATUSES:
-        raise ValidationError(_not_editable_message(application))
+        raise NotNow(_not_editable_message(application), action)
 
 
 def closed_draft_reason(application: Application, now: Any = None) -> str:

@@ -55,10 +55,11 @@ def test_before_declaring_the_expert_can_neither_open_nor_score(client):
     mine = assignment_for(expert(), application)
     api = as_user(client, mine.expert.user)
     reason = "请先声明是否与该申报存在利益冲突：声明无利益冲突后才能查看申报材料和评分。"
+    # the expert may open and score its assignment, only not yet: 422, not 403 (who may, then whether now)
     response = api.get(f"{BASE}/assignments/{mine.pk}/application")
-    assert response.status_code == 403 and response.json()["message"] == reason
+    assert response.status_code == 422 and response.json()["message"] == reason
     response = post(api, f"{BASE}/assignments/{mine.pk}/scores", scores_body())
-    assert response.status_code == 403 and response.json()["message"] == reason
+    assert response.status_code == 422 and response.json()["message"] == reason
     assert api.get(f"/api/v1/applications/{application.pk}").status_code == 404
     detail = api.get(f"{BASE}/assignments/{mine.pk}").json()
     assert detail["application"]["enterprise"] == application.enterprise.name  # to judge a conflict
@@ -189,7 +190,7 @@ def test_the_rubric_must_weigh_100_and_freezes_with_the_first_score(client):
     response = as_user(client, officer()).put(
         f"{BASE}/calls/{call.pk}/rubric", data=good, content_type="application/json"
     )
-    assert response.status_code == 403
+    assert response.status_code == 422
     assert response.json()["message"] == "专家已开始评分，评分细则已冻结，不能再修改。"
     assert api.get(f"{BASE}/calls/{call.pk}/rubric").json()["frozen"] is True
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from jigai.applications.selectors import application_scope
 from jigai.applications.services import application_transition
 from jigai.audit.models import AuditEvent
-from jigai.core.permissions import PermissionRefused
+from jigai.core.permissions import NotNow, PermissionRefused
 from jigai.decisions.models import Decision
 from jigai.experts.choices import AssignmentStatus, PanelStatus
 from jigai.experts.draw import expert_panel_draw
@@ -72,14 +72,14 @@ def test_declaring_no_conflict_opens_the_application():
     assert AuditEvent.objects.filter(
         action="review.assignment.declare", object_id=str(assignment.pk)
     ).exists()
-    with pytest.raises(PermissionRefused) as refused:
+    with pytest.raises(NotNow) as refused:
         expert_assignment_declare(actor=user, assignment=declared, no_conflict=True)
     assert "已于" in refused.value.reason and "声明无利益冲突" in refused.value.reason
 
 
 def test_scoring_before_declaring_is_refused_with_the_reason():
     assignment = assignment_for(expert(), in_expert_review(review_call()))
-    with pytest.raises(PermissionRefused) as refused:
+    with pytest.raises(NotNow) as refused:
         submit(assignment)
     assert (
         refused.value.reason == "请先声明是否与该申报存在利益冲突：声明无利益冲突后才能查看申报材料和评分。"
@@ -299,7 +299,7 @@ def test_closing_is_refused_while_experts_are_pending_then_freezes_the_scores():
     assert closed.status == PanelStatus.CLOSED and closed.closed_at is not None
     assert Decision.objects.get(application=application).final_score == Decimal("80.00")
     done.refresh_from_db()
-    with pytest.raises(PermissionRefused) as too_late:
+    with pytest.raises(NotNow) as too_late:
         submit(done, full_scores("90"))
     assert too_late.value.reason == "专家评审已结束，评分不能再提交或修改。"
 
@@ -340,7 +340,7 @@ def test_the_officer_replaces_a_late_expert():
     event = AuditEvent.objects.get(action="review.assignment.replace")
     assert event.changes["status"] == {"before": "drawn", "after": "replaced"}
     assert Notification.objects.filter(user=late.expert.user, verb="评审任务已调整").exists()
-    with pytest.raises(PermissionRefused) as refused:
+    with pytest.raises(NotNow) as refused:
         expert_assignment_replace(actor=officer(), assignment=late, reason="再次")
     assert refused.value.reason == "该专家的任务为“已替换”，不能替换。"
 
@@ -349,9 +349,9 @@ def test_a_scored_expert_cannot_be_replaced_or_reminded():
     assignment = accepted()
     submit(assignment)
     assignment.refresh_from_db()
-    with pytest.raises(PermissionRefused):
+    with pytest.raises(NotNow):
         expert_assignment_replace(actor=officer(), assignment=assignment, reason="x")
-    with pytest.raises(PermissionRefused) as refused:
+    with pytest.raises(NotNow) as refused:
         expert_remind(actor=officer(), assignment=assignment)
     assert refused.value.reason == "该专家的任务为“已评分”，不能催办。"
 
