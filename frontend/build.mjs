@@ -32,6 +32,15 @@ await build({
   outfile: `${out}/budget_chart.js`,
   logLevel: "warning",
 });
+await build({
+  entryPoints: ["frontend/src/score_total.js"],
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: ["chrome100", "firefox100", "safari15"],
+  outfile: `${out}/score_total.js`,
+  logLevel: "warning",
+});
 // ECharts is large: a separate file, loaded only by pages that draw charts.
 copyFileSync("node_modules/echarts/dist/echarts.min.js", `${out}/echarts.min.js`);
 console.log("front-end built into", out);

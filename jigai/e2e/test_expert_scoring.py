@@ -30,6 +30,9 @@ def test_expert_demo_declares_scores_and_sees_it_scored(page, login):
 
     page.locator("#score-link").click()
     expect(page).to_have_url(re.compile(rf"/review/expert/assignments/{assignment_id}/score/$"))
+    # the materials are on the score page itself, and the weighted total runs while typing
+    expect(page.locator("#application-summary")).to_contain_text("主要技术内容")
+    expect(page.locator("#running-total")).to_have_text(re.compile(r"^[\d.]+$"))
     # A first try without the overall comment is refused and keeps what was typed.
     for code, value in [
         ("technical_advancement", "86"),
@@ -40,6 +43,8 @@ def test_expert_demo_declares_scores_and_sees_it_scored(page, login):
     ]:
         page.fill(f"#score_{code}", value)
         page.fill(f"#comment_{code}", "论证充分，数据可信。")
+    # 86×30% + 78.5×25% + 80×20% + 72×15% + 95×10% = 81.725, shown to two places as typed
+    expect(page.locator("#running-total")).to_have_text(re.compile(r"^81\.7[23]$"))
     page.fill("#investment_opinion", "20000000")
     page.locator("#submit-scores").click()
     expect(page.locator("body")).to_contain_text("请填写总体评审意见。")

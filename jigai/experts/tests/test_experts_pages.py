@@ -78,6 +78,13 @@ def test_declaring_on_the_page_then_scoring_with_errors_keeps_the_input(client):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "已声明无利益冲突" in page and "主要技术内容" in page and "建设数字化车间。" in page
+    # one page to score from: the materials beside the form, the running weighted total, its script
+    score_page = client.get(f"/review/expert/assignments/{mine.pk}/score/").content.decode()
+    assert 'id="application-summary"' in score_page and "建设数字化车间。" in score_page
+    assert 'id="fixed-asset-share"' in score_page
+    assert 'data-score-total="#running-total"' in score_page and 'id="running-total"' in score_page
+    assert 'data-weight="' in score_page and 'data-max="' in score_page
+    assert "dist/score_total.js" in score_page
 
     form = {
         "score_technical_advancement": "88",
