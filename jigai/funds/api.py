@@ -69,7 +69,7 @@ class BudgetAdjustIn(Schema):
 
 
 class BudgetProjectOut(Schema):
-    share_id: int
+    share_id: int = Field(..., alias="pk")
     plan_id: int
     application_id: int
     reference_number: str | None
@@ -81,6 +81,30 @@ class BudgetProjectOut(Schema):
     committed: Decimal
     paid: Decimal
     recovered: Decimal
+
+    @staticmethod
+    def resolve_plan_id(obj: FundShare) -> int:
+        return obj.item.plan_id
+
+    @staticmethod
+    def resolve_application_id(obj: FundShare) -> int:
+        return obj.item.application_id
+
+    @staticmethod
+    def resolve_reference_number(obj: FundShare) -> str | None:
+        return obj.item.application.reference_number
+
+    @staticmethod
+    def resolve_project(obj: FundShare) -> str:
+        return obj.item.application.name
+
+    @staticmethod
+    def resolve_enterprise(obj: FundShare) -> str:
+        return obj.item.application.enterprise.name
+
+    @staticmethod
+    def resolve_district(obj: FundShare) -> str:
+        return obj.item.district_id
 
 
 class InstalmentOut(Schema):
@@ -336,23 +360,7 @@ def budget_adjust(request: HttpRequest, budget_id: int, payload: BudgetAdjustIn)
 def budget_projects(request: HttpRequest, budget_id: int) -> Any:
     actor = api_user(request)
     budget = selectors.budget_get(actor=actor, pk=budget_id)
-    return [
-        {
-            "share_id": s.pk,
-            "plan_id": s.item.plan_id,
-            "application_id": s.item.application_id,
-            "reference_number": s.item.application.reference_number,
-            "project": s.item.application.name,
-            "enterprise": s.item.application.enterprise.name,
-            "district": s.item.district_id,
-            "level": s.level,
-            "amount": s.amount,
-            "committed": s.committed,
-            "paid": s.paid,
-            "recovered": s.recovered,
-        }
-        for s in selectors.budget_projects(actor=actor, budget=budget)
-    ]
+    return selectors.budget_projects(actor=actor, budget=budget)
 
 
 # --- fund plans -------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Called inside the caller's ``transaction.atomic``. Budgets are locked (``select_for_update``, in id
 order so two plans never wait on each other crosswise; SQLite's ``BEGIN IMMEDIATE`` serialises
-writers anyway), checked, then changed by ``F()`` updates together with their entries. The database
-refuses a budget whose available amount would fall below zero (``budget_available_not_negative``),
-so even a writer that skipped the check could not over-commit.
+writers anyway), checked, then changed together with their entries (exact Decimals, written as they
+are). The database refuses a budget whose available amount would fall below zero
+(``budget_available_not_negative``, to the fen), so even a writer that skipped the check could
+not over-commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jigai.core.money import format_yuan
@@ -107,13 +107,16 @@ def post(postings: list[Posting], *, actor: Any) -> None:
         move = moves.setdefault(p.budget_id, [ZERO, ZERO, ZERO, ZERO])
         for i, sign in enumerate(EFFECTS[p.kind]):
             move[i] += sign * p.amount
-    for budget_id, (total, committed, disbursed, recovered) in moves.items():
-        Budget.objects.filter(pk=budget_id).update(
-            total=F("total") + total,
-            committed=F("committed") + committed,
-            disbursed=F("disbursed") + disbursed,
-            recovered=F("recovered") + recovered,
-            available=F("available") + total - committed,
+    # The new figures are computed here, in Decimal, on the rows locked for this transaction, and
+    # written as they are: never ``F() + x`` in the database, which SQLite does in binary floats.
+    for budget in Budget.objects.select_for_update().filter(pk__in=sorted(moves)).order_by("pk"):
+        total, committed, disbursed, recovered = moves[budget.pk]
+        Budget.objects.filter(pk=budget.pk).update(
+            total=budget.total + total,
+            committed=budget.committed + committed,
+            disbursed=budget.disbursed + disbursed,
+            recovered=budget.recovered + recovered,
+            available=budget.available + total - committed,
         )
 
 

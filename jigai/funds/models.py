@@ -14,6 +14,7 @@ committed (check constraints, on SQLite and PostgreSQL alike). Meaning of the fi
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,11 @@ from jigai.funds.choices import (
 )
 
 MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2}
+# The database checks compare to the fen: SQLite keeps a decimal column as a binary float, where
+# 0.30 − 0.10 − 0.20 is −2.8e−17, not 0, so an exact "≥ 0" or "=" would refuse a budget spent to the
+# last fen. Half a fen either way is exact enough for amounts in fen (PostgreSQL's numeric is exact
+# anyway); the services compare exact Decimals before the database ever sees a row.
+HALF_FEN = Decimal("0.005")
 RATE: dict[str, Any] = {"max_digits": 5, "decimal_places": 4}
 ZERO_MONEY = 0
 
@@ -68,17 +74,20 @@ class Budget(models.Model):
         verbose_name = "预算"
         verbose_name_plural = "预算"
         constraints = [
-            models.CheckConstraint(condition=Q(available__gte=0), name="budget_available_not_negative"),
             models.CheckConstraint(
-                condition=Q(available=F("total") - F("committed")),
+                condition=Q(available__gt=-HALF_FEN), name="budget_available_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(available__gt=F("total") - F("committed") - HALF_FEN)
+                & Q(available__lt=F("total") - F("committed") + HALF_FEN),
                 name="budget_available_is_total_less_committed",
             ),
             models.CheckConstraint(
-                condition=Q(committed__gte=0, disbursed__gte=0, recovered__gte=0),
+                condition=Q(committed__gt=-HALF_FEN, disbursed__gt=-HALF_FEN, recovered__gt=-HALF_FEN),
                 name="budget_figures_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(committed__gte=F("disbursed") - F("recovered")),
+                condition=Q(committed__gt=F("disbursed") - F("recovered") - HALF_FEN),
                 name="budget_paid_within_committed",
             ),
             models.CheckConstraint(
@@ -281,7 +290,7 @@ class FundShare(models.Model):
             models.UniqueConstraint(fields=["item", "level"], name="fund_share_unique_level"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="fund_share_amount_positive"),
             models.CheckConstraint(
-                condition=Q(committed__gte=F("paid") - F("recovered")),
+                condition=Q(committed__gt=F("paid") - F("recovered") - HALF_FEN),
                 name="fund_share_paid_within_committed",
             ),
         ]
@@ -305,7 +314,9 @@ class Instalment(models.Model):
         ordering = ["share", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["share", "sequence"], name="instalment_unique_sequence"),
-            models.CheckConstraint(condition=Q(paid__lte=F("amount")), name="instalment_paid_within_amount"),
+            models.CheckConstraint(
+                condition=Q(paid__lt=F("amount") + HALF_FEN), name="instalment_paid_within_amount"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -209,9 +210,11 @@ def fund_plan_draft(
             drafted_by=actor,
         )
         rules_by_id: dict[int, Any] = {}
+        schedules: dict[int, list[tuple[int, str, Decimal]]] = {}
         district_rules: dict[tuple[int, str], Any] = {}
         total_support = total_matching = ZERO
-        new_instalments: list[Instalment] = []
+        items: list[FundPlanItem] = []
+        planned: list[tuple[FundPlanItem, str, Decimal, list[tuple[int, str, Decimal]]]] = []
         for application in applications:
             rules = rules_by_id.get(application.rules_id or 0)
             if rules is None:
@@ -219,6 +222,7 @@ def fund_plan_draft(
                 if rules is None:
                     raise ValidationError(_("申报通知没有申报规则。"))
                 rules_by_id[application.rules_id or 0] = rules
+                schedules[rules.pk] = _schedule(rules)
                 for rule in rules.district_shares.all():
                     district_rules[(rules.pk, rule.district_id)] = rule
             decision = application.decision
@@ -229,7 +233,7 @@ def fund_plan_draft(
                 district_rule=district_rules.get((rules.pk, application.district_id)),
                 central_support=Decimal(central_support.get(application.pk, ZERO)),
             )
-            item = FundPlanItem.objects.create(
+            item = FundPlanItem(
                 plan=plan,
                 application=application,
                 district_id=application.district_id,
@@ -239,31 +243,33 @@ def fund_plan_draft(
                 district_amount=split.district,
                 matching_amount=split.matching,
             )
+            items.append(item)
             total_support += decision.approved_support
             total_matching += split.matching
-            schedule = _schedule(rules)
+            schedule = schedules[rules.pk]
+            district_schedule = (
+                shares.after_acceptance_only() if split.district_after_acceptance else schedule
+            )
             for level, amount, item_schedule in (
                 (ShareLevel.MUNICIPAL, split.municipal, schedule),
-                (
-                    ShareLevel.DISTRICT,
-                    split.district,
-                    shares.after_acceptance_only() if split.district_after_acceptance else schedule,
-                ),
+                (ShareLevel.DISTRICT, split.district, district_schedule),
                 (ShareLevel.NATIONAL_MATCHING, split.matching, schedule),
             ):
-                if amount <= 0:
-                    continue
-                share = FundShare.objects.create(item=item, level=level, amount=amount)
-                new_instalments += [
-                    Instalment(
-                        share=share,
-                        sequence=p.sequence,
-                        trigger=p.trigger,
-                        percent=p.percent,
-                        amount=p.amount,
-                    )
-                    for p in shares.instalments(amount, item_schedule)
-                ]
+                if amount > 0:
+                    planned.append((item, level, amount, item_schedule))
+        # In bulk (a plan may hold thousands of projects): items, then their shares, then instalments.
+        FundPlanItem.objects.bulk_create(items, batch_size=500)
+        share_rows = FundShare.objects.bulk_create(
+            [FundShare(item=item, level=level, amount=amount) for item, level, amount, _s in planned],
+            batch_size=500,
+        )
+        new_instalments = [
+            Instalment(
+                share=share, sequence=p.sequence, trigger=p.trigger, percent=p.percent, amount=p.amount
+            )
+            for share, (_item, _level, amount, item_schedule) in zip(share_rows, planned, strict=True)
+            for p in shares.instalments(amount, item_schedule)
+        ]
         Instalment.objects.bulk_create(new_instalments, batch_size=500)
         plan.total_support = total_support
         plan.total_matching = total_matching
@@ -378,9 +384,15 @@ def _commit_plan(actor: Any, plan: FundPlan) -> None:
         needs[budget.pk] = needs.get(budget.pk, ZERO) + share.amount
     budgets = ledger.lock_budgets(needs)
     ledger.require_available(budgets, needs)
+    by_budget: dict[int, list[int]] = {}
     for share in share_rows:
         share.committed = share.amount
-    FundShare.objects.bulk_update(share_rows, ["budget", "committed"], batch_size=500)
+        by_budget.setdefault(share.budget_id or 0, []).append(share.pk)
+    for budget_id, ids in by_budget.items():  # one UPDATE per budget (a CASE per row is slow)
+        for start in range(0, len(ids), 500):
+            FundShare.objects.filter(pk__in=ids[start : start + 500]).update(
+                budget_id=budget_id, committed=F("amount")
+            )
     Instalment.objects.filter(share__item__plan=plan, trigger=InstalmentTrigger.APPROVAL).update(payable=True)
     ledger.post(
         [

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jigai.applications.choices import ApplicationStatus
+from jigai.applications.models import Application
 from jigai.calls.models import Call
 from jigai.core.permissions import require
 from jigai.funds import exports, permissions, selectors, services, workflow
@@ -89,18 +91,18 @@ def budget_export(request: HttpRequest) -> FileResponse:
 
 # --- fund plans -------------------------------------------------------------------------------
 class DraftForm(forms.Form):
-    call = forms.ModelChoiceField(label=gettext_lazy("申报通知"), queryset=Call.objects.none())
+    call = forms.ModelChoiceField(
+        label=gettext_lazy("申报通知"), queryset=Call.objects.none(), empty_label=None
+    )
     title = forms.CharField(label=gettext_lazy("计划名称"), max_length=200, required=False)
 
 
 def _draftable_calls(user: Any) -> Any:
-    return (
-        Call.objects.visible_to(user)
-        .filter(applications__status=ApplicationStatus.APPROVED)
-        .exclude(applications__fund_items__in_force=True)
-        .distinct()
-        .order_by("-year", "-id")
+    """Calls with an approved project that is in no plan yet."""
+    unplanned = Application.objects.filter(call=OuterRef("pk"), status=ApplicationStatus.APPROVED).exclude(
+        fund_items__in_force=True
     )
+    return Call.objects.visible_to(user).filter(Exists(unplanned)).order_by("-year", "-id")
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils import translation
 
 from jigai.demo.accounts import DEMO_ACCOUNTS
 from jigai.demo.demo_experts import demo_expert_review_seed
+from jigai.demo.demo_funds import demo_funds_seed
 from jigai.demo.demo_publicity import demo_publicity_seed
 from jigai.demo.services import demo_seed
 
@@ -111,6 +112,7 @@ def demo(settings: Any, tmp_path: Any) -> None:
     demo_seed(seed=7, enterprises=12, enterprise_users=12, applications=60)
     demo_expert_review_seed()
     demo_publicity_seed()
+    demo_funds_seed()
 
 
 def _english_client(username: str | None) -> Client:

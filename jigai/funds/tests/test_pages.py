@@ -127,3 +127,10 @@ def test_plan_pdf_and_excel(client, plan):
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][4] == Decimal("3000000.00") or rows[1][4] == 3000000
+
+
+def test_a_call_with_one_planned_and_one_unplanned_project_can_still_be_drafted(client, plan):
+    f.approved_project(plan.call)
+    client.force_login(f.officer())
+    html = client.get("/funds/plans/").content.decode()
+    assert f'<option value="{plan.call.pk}">' in html

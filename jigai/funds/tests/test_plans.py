@@ -197,3 +197,18 @@ def test_the_ranking_budget_comes_from_the_municipal_budget():
     from jigai.calls.budget import budget_figure
 
     assert budget_figure(call) == Decimal("80000000.00")
+
+
+def test_a_budget_spent_to_the_last_fen_is_exactly_zero():
+    """0.30 − 0.10 − 0.20 in binary floats is −2.8e−17: the ledger computes in Decimal and the
+    database compares to the fen, so spending a budget exactly is allowed, one fen more is not."""
+    budget = f.budget("0.30")
+    with transaction.atomic():
+        ledger.lock_budgets([budget.pk])
+        ledger.post([ledger.Posting(budget.pk, EntryKind.COMMITMENT, Decimal("0.10"))], actor=f.finance())
+        ledger.post([ledger.Posting(budget.pk, EntryKind.COMMITMENT, Decimal("0.20"))], actor=f.finance())
+    assert figures(budget)["available"] == Decimal("0.00")
+    with pytest.raises(ledger.InsufficientBudget, match=r"缺口 0\.01 元"):
+        ledger.require_available(ledger.lock_budgets([budget.pk]), {budget.pk: Decimal("0.01")})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Budget.objects.filter(pk=budget.pk).update(committed=Decimal("0.31"), available=Decimal("-0.01"))

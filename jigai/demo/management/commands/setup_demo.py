@@ -20,6 +20,7 @@ from jigai.demo.accounts import (
     DISTRICT_ABBREVIATIONS,
 )
 from jigai.demo.demo_experts import demo_expert_review_seed
+from jigai.demo.demo_funds import demo_funds_seed
 from jigai.demo.demo_publicity import demo_publicity_seed
 from jigai.demo.services import demo_seed
 
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             else:
                 demo_expert_review_seed()  # the expert review: pool, panel, expert_demo's assignments
                 demo_publicity_seed()  # a proposed list of the closed 2026 call in publicity from today
+                demo_funds_seed()  # budgets, a fund plan with paid first instalments, one recovery
                 database_optimize(after_bulk_write=True)  # statistics after the bulk write
                 self.stdout.write(
                     self.style.SUCCESS(
