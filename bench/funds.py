@@ -303,7 +303,7 @@ class Filler:
         """``count`` approved (立项) projects with their decision's amounts."""
         from jigai.applications.choices import ApplicationStatus
         from jigai.applications.models import Application
-        from jigai.review.models import Decision
+        from jigai.decisions.models import Decision
 
         rows = []
         for _ in range(count):

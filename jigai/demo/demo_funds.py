@@ -31,14 +31,14 @@ from django.utils import timezone
 from jigai.accounts.models import User
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.models import Application, ApplicationTransition
+from jigai.decisions.models import Decision
+from jigai.decisions.services import formula_support
 from jigai.demo.accounts import DEMO_DISTRICT, SECOND_FINANCE_DISTRICT, district_finance_username
 from jigai.demo.demo_publicity import _closed_call
 from jigai.funds import services
 from jigai.funds.choices import BudgetSource, ShareLevel
 from jigai.funds.models import FundPlan, Instalment, Recovery
 from jigai.reference.models import District
-from jigai.review.decision import formula_support
-from jigai.review.models import Decision
 
 PUDONG = 4
 MINHANG = 2
