@@ -38,7 +38,12 @@ def reference_data(audit_transactional_db: None) -> None:
     """The districts and industries the migrations load (a transactional test empties every table)."""
     from django.apps import apps
 
-    for name in ("0002_load_reference_data", "0003_industrial_divisions_b_d"):
+    names = (
+        "0002_load_reference_data",
+        "0003_industrial_divisions_b_d",
+        "0005_gbt4754_whole_and_english_names",
+    )
+    for name in names:
         importlib.import_module(f"jigai.reference.migrations.{name}").load(apps, None)
 
 
