@@ -19,11 +19,11 @@ from ninja.errors import Throttled
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from jigai.applications.eligibility import wan
 from jigai.applications.selectors import application_scope
 from jigai.calls.models import Call
 from jigai.core.api_auth import api_user
 from jigai.core.middleware import client_ip
+from jigai.core.money import format_wan
 from jigai.core.permissions import require
 from jigai.decisions import objections, pdf, permissions, publicity, selectors
 from jigai.decisions import services as decision
@@ -134,7 +134,7 @@ def _public_body(lists: list[ProposedList]) -> list[dict[str, Any]]:
                         "project": item.application.name,
                         "district": item.application.district.name,
                         "approved_support": item.approved_support,
-                        "approved_support_wan": wan(item.approved_support or Decimal(0)),
+                        "approved_support_wan": format_wan(item.approved_support or Decimal(0), unit=False),
                     }
                     for item in grouped.get(proposed_list.pk, [])
                 ],

@@ -26,11 +26,11 @@ from reportlab.platypus import Paragraph, Spacer
 from reportlab.platypus.flowables import HRFlowable
 
 from jigai.applications.amounts import FEN
-from jigai.applications.eligibility import wan, yuan
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_scope
 from jigai.audit.services import audit_record
 from jigai.calls.models import CallInstalment
+from jigai.core.money import format_wan, format_yuan
 from jigai.core.pdf import RED, grid_table, render, styles
 from jigai.decisions.choices import ProposedListStatus
 
@@ -41,6 +41,13 @@ _SECTIONS = ("", "万", "亿", "万亿")
 
 
 # --- 大写 -------------------------------------------------------------------------------------
+
+
+def _both_units(amount: Decimal) -> str:
+    """The notice is a Chinese document whatever the reader's page language: units in Chinese."""
+    return f"{format_yuan(amount, unit=False)} 元（{format_wan(amount, unit=False)} 万元）"
+
+
 def _section(value: int) -> str:
     """1–9999 in capitals, with 零 for inner zeros: 1005 → 壹仟零伍."""
     out, zero = "", False
@@ -198,11 +205,11 @@ def render_notice(application: Application) -> bytes:
                 [Paragraph("支持批次", cell), Paragraph(application.call.title, cell)],
                 [
                     Paragraph("核定总投入", cell),
-                    Paragraph(f"{yuan(investment)} 元（{wan(investment)} 万元）", cell),
+                    Paragraph(_both_units(investment), cell),
                 ],
                 [
                     Paragraph("核定支持金额", cell),
-                    Paragraph(f"{yuan(support)} 元（{wan(support)} 万元）", cell),
+                    Paragraph(_both_units(support), cell),
                 ],
                 [Paragraph("支持金额大写", cell), Paragraph(f"人民币{rmb_capital(support)}", cell)],
                 [Paragraph("支持方式", cell), Paragraph(application.rules.get_support_form_display(), cell)],
@@ -221,7 +228,7 @@ def render_notice(application: Application) -> bytes:
                     Paragraph(f"第{instalment.sequence}期", cell),
                     Paragraph(instalment.get_trigger_display(), cell),
                     Paragraph(f"{(instalment.percent * 100).normalize():f}%", cell),
-                    Paragraph(yuan(amount), cell),
+                    Paragraph(format_yuan(amount, unit=False), cell),
                 ]
             )
         story.append(grid_table(rows, [25 * mm, 65 * mm, 25 * mm, 45 * mm]))

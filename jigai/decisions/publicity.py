@@ -26,11 +26,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jigai.accounts.choices import Role
-from jigai.applications.eligibility import wan
 from jigai.applications.models import Application
 from jigai.applications.services import application_transition
 from jigai.audit.services import audit_record, diff, snapshot
 from jigai.calls.models import Call
+from jigai.core.money import format_wan
 from jigai.core.permissions import Decision as Permission
 from jigai.core.permissions import has_role, require
 from jigai.decisions.checks import approval_refusal, closing_text
@@ -190,7 +190,7 @@ def proposed_list_approve(*, actor: Any, call: Call) -> ProposedList:
             message=_("批准立项 %(n)d 个项目，合计支持 %(t)s 万元")
             % {
                 "n": len(members),
-                "t": wan(proposed_list.total_support),
+                "t": format_wan(proposed_list.total_support, unit=False),
             },
         )
     return proposed_list

@@ -39,12 +39,12 @@ from django.utils.translation import gettext as _
 
 from jigai.applications.amounts import FEN
 from jigai.applications.choices import ApplicationStatus
-from jigai.applications.eligibility import wan, yuan
 from jigai.applications.models import Application
 from jigai.applications.services import application_transition
 from jigai.audit.services import audit_record, diff, snapshot
 from jigai.calls.budget import budget_figure
 from jigai.calls.models import Call
+from jigai.core.money import format_wan, format_yuan
 from jigai.core.permissions import require
 from jigai.decisions.amounts import ZERO, default_investment, expert_opinion_mean, formula_support
 from jigai.decisions.choices import ProposedListStatus
@@ -137,8 +137,8 @@ def decision_set_amounts(
             errors["approved_investment"] = _("核定总投入应大于 0。")
         elif investment > declared:
             errors["approved_investment"] = _("核定总投入 %(a)s 元不能超过申报总投资 %(d)s 元。") % {
-                "a": yuan(investment),
-                "d": yuan(declared),
+                "a": format_yuan(investment, unit=False),
+                "d": format_yuan(declared, unit=False),
             }
         formula = support = ZERO
         if not errors:
@@ -152,14 +152,14 @@ def decision_set_amounts(
                     "核定支持金额 %(s)s 元高于按公式计算的 %(f)s 元（核定总投入 × 支持比例 %(r)s%%，"
                     "单个项目上限 %(c)s 元），只能调减，不能调高。"
                 ) % {
-                    "s": yuan(support),
-                    "f": yuan(formula),
+                    "s": format_yuan(support, unit=False),
+                    "f": format_yuan(formula, unit=False),
                     "r": (locked.rules.support_rate * 100).normalize(),
-                    "c": yuan(locked.rules.cap_per_project),
+                    "c": format_yuan(locked.rules.cap_per_project, unit=False),
                 }
             elif support < formula and not reason:
                 errors["reduction_reason"] = _("核定支持金额低于按公式计算的 %(f)s 元，请填写调减理由。") % {
-                    "f": yuan(formula)
+                    "f": format_yuan(formula, unit=False)
                 }
         if errors:
             raise ValidationError(errors)
@@ -252,7 +252,11 @@ def proposed_list_propose(
                         "拟支持金额合计 %(t)s 万元，超过本批次预算 %(b)s 万元（超出 %(o)s 万元），"
                         "请减少项目或调减金额。"
                     )
-                    % {"t": wan(total), "b": wan(budget), "o": wan(total - budget)}
+                    % {
+                        "t": format_wan(total, unit=False),
+                        "b": format_wan(budget, unit=False),
+                        "o": format_wan(total - budget, unit=False),
+                    }
                 }
             )
         now = timezone.now()
@@ -288,7 +292,13 @@ def proposed_list_propose(
             obj=proposed_list,
             changes=changes,
             message=_("拟支持 %(n)d 个项目，合计 %(t)s 万元（预算 %(b)s 万元）；未列入 %(m)d 个：%(r)s")
-            % {"n": len(chosen), "t": wan(total), "b": wan(budget), "m": len(others), "r": reason},
+            % {
+                "n": len(chosen),
+                "t": format_wan(total, unit=False),
+                "b": format_wan(budget, unit=False),
+                "m": len(others),
+                "r": reason,
+            },
         )
     return proposed_list
 

@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jigai.applications.choices import ApplicationStatus
-from jigai.applications.eligibility import wan, yuan
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_scope
 from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
+from jigai.core.money import format_wan, format_yuan
 from jigai.core.permissions import require
 from jigai.decisions import amounts as decisions_amounts
 from jigai.decisions import objections, pdf, permissions, publicity, selectors
@@ -78,7 +78,7 @@ def decision_index(request: HttpRequest) -> HttpResponse:
             {
                 "call": call,
                 "list": proposed_list,
-                "budget_wan": wan(call.budget) if call.budget is not None else "",
+                "budget_wan": format_wan(call.budget, unit=False) if call.budget is not None else "",
                 "closing": closing_text(proposed_list) if proposed_list else "",
             }
         )
@@ -88,13 +88,14 @@ def decision_index(request: HttpRequest) -> HttpResponse:
 
 # --- a call's ranking, proposal, publication and approval --------------------------------------
 def _display(row: selectors.RankingRow) -> selectors.RankingRow:
-    """The row with its amounts as the page shows them (yuan, thousands separated)."""
+    """The row with its amounts as the page shows them: in 万元 like the cards above the table, the
+    unit in the column headers (the amounts page shows each in yuan)."""
     shown: Any = row
-    shown.declared_yuan = yuan(row.application.total_investment)
-    shown.investment_yuan = yuan(row.amounts.approved_investment)
-    shown.formula_yuan = yuan(row.amounts.formula_support)
-    shown.support_yuan = yuan(row.amounts.approved_support)
-    shown.running_yuan = yuan(row.running_total)
+    shown.declared_wan = format_wan(row.application.total_investment, unit=False)
+    shown.investment_wan = format_wan(row.amounts.approved_investment, unit=False)
+    shown.formula_wan = format_wan(row.amounts.formula_support, unit=False)
+    shown.support_wan = format_wan(row.amounts.approved_support, unit=False)
+    shown.running_wan = format_wan(row.running_total, unit=False)
     return row
 
 
@@ -124,9 +125,11 @@ def _ranking_page(
         "ranking": ranking,
         "rows": [_display(r) for r in ranking.rows],
         "list": proposed_list,
-        "budget_wan": wan(ranking.budget) if ranking.budget is not None else "",
-        "total_wan": wan(ranking.total),
-        "remaining_wan": wan(ranking.budget - ranking.total) if ranking.budget is not None else "",
+        "budget_wan": format_wan(ranking.budget, unit=False) if ranking.budget is not None else "",
+        "total_wan": format_wan(ranking.total, unit=False),
+        "remaining_wan": format_wan(ranking.budget - ranking.total, unit=False)
+        if ranking.budget is not None
+        else "",
         "chosen": chosen,
         "propose_form": propose_form,
         "publicity_form": publicity_form
@@ -179,7 +182,10 @@ def decision_propose(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("已提出拟支持名单：%(n)d 个项目，合计 %(t)s 万元。名单已冻结。")
-                % {"n": proposed_list.items.count(), "t": wan(proposed_list.total_support)},
+                % {
+                    "n": proposed_list.items.count(),
+                    "t": format_wan(proposed_list.total_support, unit=False),
+                },
             )
             return redirect("review:decision_ranking", pk=call.pk)
     return _ranking_page(request, call, propose_form=form, status=422)
@@ -229,7 +235,7 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
             _("名单已批准：%(n)d 个项目立项，合计支持 %(t)s 万元。各项目的立项通知可下载。")
             % {
                 "n": proposed_list.items.filter(removed_at__isnull=True).count(),
-                "t": wan(proposed_list.total_support),
+                "t": format_wan(proposed_list.total_support, unit=False),
             },
         )
     return redirect("review:decision_ranking", pk=call.pk)
@@ -286,14 +292,14 @@ def decision_amounts(request: HttpRequest, pk: int) -> HttpResponse:
         "application": application,
         "decision": stored,
         "form": form,
-        "declared": yuan(application.total_investment),
-        "mean": yuan(mean) if mean is not None else "",
+        "declared": format_yuan(application.total_investment, unit=False),
+        "mean": format_yuan(mean, unit=False) if mean is not None else "",
         "amounts": amounts,
-        "approved_investment": yuan(amounts.approved_investment),
-        "formula": yuan(amounts.formula_support),
-        "approved_support": yuan(amounts.approved_support),
+        "approved_investment": format_yuan(amounts.approved_investment, unit=False),
+        "formula": format_yuan(amounts.formula_support, unit=False),
+        "approved_support": format_yuan(amounts.approved_support, unit=False),
         "rate": f"{(rules.support_rate * 100).normalize():f}%",
-        "cap": wan(rules.cap_per_project),
+        "cap": format_wan(rules.cap_per_project, unit=False),
         "read_only_reason": read_only_reason,
     }
     return render(request, "decisions/decision_amounts.html", context, status=status)

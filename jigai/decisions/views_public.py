@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jigai.applications.eligibility import wan
 from jigai.core.middleware import client_ip
+from jigai.core.money import format_wan
 from jigai.decisions import objections, publicity
 from jigai.decisions.checks import closing_text
 from jigai.decisions.choices import ProposedListStatus
@@ -65,7 +65,7 @@ def _row(item: Decision) -> dict[str, Any]:
         "enterprise": application.enterprise.name,
         "project": application.name,
         "district": str(application.district),
-        "support_wan": wan(item.approved_support or Decimal("0")),
+        "support_wan": format_wan(item.approved_support or Decimal("0"), unit=False),
     }
 
 
@@ -74,7 +74,7 @@ def _describe(proposed_list: ProposedList, now: Any) -> dict[str, Any]:
         "list": proposed_list,
         "closing": closing_text(proposed_list),
         "open": publicity.publicity_open(proposed_list, now),
-        "total_wan": wan(proposed_list.total_support),
+        "total_wan": format_wan(proposed_list.total_support, unit=False),
         "count": proposed_list.item_count,  # type: ignore[attr-defined]
     }
 

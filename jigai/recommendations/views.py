@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jigai.accounts.choices import Role
-from jigai.applications.eligibility import NotEligible, wan
+from jigai.applications.eligibility import NotEligible
 from jigai.applications.models import Application
 from jigai.applications.selectors import application_get, application_scope
 from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
+from jigai.core.money import format_wan
 from jigai.core.permissions import has_role, require
 from jigai.recommendations import permissions, selectors
 from jigai.recommendations import services as district
@@ -60,8 +61,8 @@ def official_detail_url(pk: int) -> str:
 
 def _decorate(application: Application) -> Application:
     extra: Any = application
-    extra.requested_wan = wan(application.requested_support)
-    extra.total_wan = wan(application.total_investment)
+    extra.requested_wan = format_wan(application.requested_support, unit=False)
+    extra.total_wan = format_wan(application.total_investment, unit=False)
     extra.full_url = official_detail_url(application.pk)
     return application
 
