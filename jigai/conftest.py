@@ -39,6 +39,20 @@ def other_district_users(db):
     }
 
 
+def _reload_reference_data() -> None:
+    """Load again the districts and industries that the reference migrations load.
+
+    Why: a flush empties every table, the reference data too, and every later test (and the
+    rest of a transactional one) expects the migrations' rows — a call's industry rule refers to
+    them. The loaders are idempotent (``update_or_create``)."""
+    import importlib
+
+    from django.apps import apps
+
+    for name in ("0002_load_reference_data", "0005_gbt4754_whole_and_english_names"):
+        importlib.import_module(f"jigai.reference.migrations.{name}").load(apps, None)
+
+
 # --- Audit trail: transactional tests and the append-only triggers (owner: jigai.audit) -------
 @pytest.fixture
 def audit_transactional_db(transactional_db: None, django_db_blocker: Any) -> None:
@@ -74,6 +88,7 @@ def audit_transactional_db(transactional_db: None, django_db_blocker: Any) -> No
             finally:
                 with django_db_blocker.unblock():
                     triggers.install(conn)
+                    _reload_reference_data()
 
         conn.ops.execute_sql_flush = execute_sql_flush
 
