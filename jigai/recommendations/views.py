@@ -471,6 +471,8 @@ def my_returns(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
+    # who may before which one: a role that never resubmits is refused alike for every number
+    require(has_role(user, [Role.ENTERPRISE], _("重新提交申报")), "application.resubmit")
     application = application_get(actor=user, pk=pk)
     try:
         district.application_resubmit(actor=user, application=application)
