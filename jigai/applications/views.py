@@ -41,7 +41,7 @@ from jigai.applications.models import Application, Attachment
 from jigai.calls import selectors as call_selectors
 from jigai.calls.models import Call, CallAttachmentRequirement, CallRules
 from jigai.core.permissions import has_role, require
-from jigai.core.text import join_list
+from jigai.core.text import join_list, join_messages
 
 PAGE_SIZE = 20
 #: the transitions by which the enterprise hands an application in (a draft, a corrected return)
@@ -106,7 +106,7 @@ def create(request: HttpRequest, call_pk: int) -> HttpResponse:
     try:
         application = services.application_create(actor=request.user, call=call)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
         return redirect("calls:detail", pk=call.pk)
     messages.success(request, _("已新建申报草稿，可随时保存，下次继续填写。"))
     return redirect("applications:edit", pk=application.pk)

@@ -32,6 +32,7 @@ from jigai.calls.models import Call, CallRules
 from jigai.calls.rules import RulesChildren
 from jigai.catalog.models import sees_drafts
 from jigai.core.permissions import require
+from jigai.core.text import join_messages
 
 
 def _call(request: HttpRequest, pk: int) -> Call:
@@ -269,7 +270,7 @@ def call_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.call_publish(actor=request.user, call=call)
     except ValidationError as exc:
-        messages.error(request, _("未能发布：") + "；".join(exc.messages))
+        messages.error(request, _("未能发布：") + join_messages(exc.messages))
     else:
         messages.success(request, _("申报通知已发布，申报规则已冻结。"))
     return redirect("calls:detail", pk=call.pk)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
-__all__ = ["join_and", "join_clauses", "join_list", "join_sentence"]
+__all__ = ["join_and", "join_clauses", "join_list", "join_messages", "join_sentence"]
 
 
 def join_list(items: Iterable[Any]) -> str:
@@ -37,3 +37,10 @@ def join_sentence(parts: Iterable[Any]) -> str:
     """Parts of one sentence set apart by semicolons, with its full stop: "甲；乙。" / "a; b."."""
     separator = pgettext("sentence part separator", "；")
     return separator.join(str(part) for part in parts) + pgettext("sentence end", "。")
+
+
+def join_messages(messages: Iterable[Any]) -> str:
+    """Several whole messages (a refusal's reasons) in one line, set apart by "；" in Chinese and by
+    a space in English (each message ends with its own full stop)."""
+    separator = "；" if (get_language() or "zh-hans").startswith("zh") else " "
+    return separator.join(str(message) for message in messages)

@@ -46,6 +46,7 @@ from jigai.calls.budget import budget_figure
 from jigai.calls.models import Call
 from jigai.core.money import format_wan, format_yuan
 from jigai.core.permissions import require
+from jigai.core.text import join_list
 from jigai.decisions.amounts import ZERO, default_investment, expert_opinion_mean, formula_support
 from jigai.decisions.choices import ProposedListStatus
 from jigai.decisions.models import Decision, ProposedList
@@ -223,7 +224,7 @@ def proposed_list_propose(
             raise ValidationError(
                 {
                     "application_ids": _("以下申报不在本批次的综合评审中，不能列入名单：%(ids)s。")
-                    % {"ids": "、".join(str(i) for i in unknown)}
+                    % {"ids": join_list(str(i) for i in unknown)}
                 }
             )
         chosen_set = set(chosen_ids)
@@ -241,7 +242,7 @@ def proposed_list_propose(
             raise ValidationError(
                 {
                     "application_ids": _("以下项目的核定支持金额为 0，不能列入名单：%(p)s。")
-                    % {"p": "、".join(r.application.name or str(r.application.pk) for r in empty)}
+                    % {"p": join_list(r.application.name or str(r.application.pk) for r in empty)}
                 }
             )
         total = sum((r.amounts.approved_support for r in chosen), ZERO)

@@ -31,6 +31,7 @@ from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.money import format_wan, format_yuan
 from jigai.core.permissions import require
+from jigai.core.text import join_messages
 from jigai.decisions import amounts as decisions_amounts
 from jigai.decisions import objections, pdf, permissions, publicity, selectors
 from jigai.decisions import services as decision
@@ -228,7 +229,7 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         proposed_list = publicity.proposed_list_approve(actor=user, call=call)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
     else:
         messages.success(
             request,

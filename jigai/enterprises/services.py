@@ -23,6 +23,7 @@ from jigai.accounts.models import Organisation, User
 from jigai.accounts.services import check_password_policy
 from jigai.audit.services import audit_record, diff, snapshot
 from jigai.core.permissions import Decision, has_role, require
+from jigai.core.text import join_messages
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.models import CreditCodeException, Enterprise
 from jigai.enterprises.profile import (
@@ -107,7 +108,7 @@ def credit_code_exception_accept(*, actor: Any, code: str, reason: str) -> Credi
                     "code": {"before": None, "after": normalised},
                     "reason": {"before": None, "after": reason},
                 },
-                message="；".join(failures),
+                message=join_messages(failures),
             )
     except IntegrityError:
         # Another official accepted the same code between the check above and the insert.

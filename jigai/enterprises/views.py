@@ -31,6 +31,7 @@ from jigai.accounts.forms import apply_service_errors, choice_field
 from jigai.core.permissions import Decision, has_role, require
 from jigai.core.scoping import Scope, scope_for
 from jigai.core.templatetags.jigai_ui import localized_name
+from jigai.core.text import join_messages
 from jigai.enterprises import selectors, services, throttle, workflow
 from jigai.enterprises.choices import EnterpriseStatus
 from jigai.enterprises.forms import AccountForm, EnterpriseProfileForm, RejectForm
@@ -196,9 +197,9 @@ def enterprise_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         enterprise = services.enterprise_confirm(actor=request.user, enterprise=enterprise)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
         enterprise.refresh_from_db()
-        return _decision_response(request, enterprise, decision_error="；".join(exc.messages))
+        return _decision_response(request, enterprise, decision_error=join_messages(exc.messages))
     messages.success(
         request, _("已确认 %(name)s 的注册信息，该企业可以申报项目了。") % {"name": enterprise.name}
     )
@@ -219,7 +220,7 @@ def enterprise_reject(request: HttpRequest, pk: int) -> HttpResponse:
         apply_service_errors(form, exc)
         enterprise.refresh_from_db()
         if not _is_htmx(request):
-            messages.error(request, "；".join(str(m) for errors in form.errors.values() for m in errors))
+            messages.error(request, join_messages(str(m) for errors in form.errors.values() for m in errors))
         return _decision_response(request, enterprise, reject_form=form, reject_open=True)
     messages.success(
         request, _("已退回 %(name)s 的注册信息，企业更正后将重新提交。") % {"name": enterprise.name}

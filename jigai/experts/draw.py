@@ -46,6 +46,7 @@ from jigai.applications.models import Application
 from jigai.audit.services import audit_record
 from jigai.calls.models import Call
 from jigai.core.permissions import require
+from jigai.core.text import join_messages
 from jigai.experts.checks import ACTIVE_STATUSES
 from jigai.experts.choices import AssignmentStatus, PanelStatus
 from jigai.experts.models import Assignment, DrawRecord, ExpertConflict, ExpertProfile, Panel
@@ -288,7 +289,7 @@ def _short_message(short: list[_Short], pool_size: int) -> str:
     return _(
         "可抽取的专家不足：专家库在册可抽取 %(pool)d 名，排除利益冲突和已抽取过的专家后，%(lines)s%(more)s。"
         "请先扩充专家库或减少每个项目的专家人数。"
-    ) % {"pool": pool_size, "lines": "；".join(lines), "more": more}
+    ) % {"pool": pool_size, "lines": join_messages(lines), "more": more}
 
 
 def assignments_url() -> str:

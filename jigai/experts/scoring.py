@@ -36,6 +36,7 @@ from jigai.applications.models import Application
 from jigai.applications.selectors import application_get
 from jigai.audit.services import audit_record
 from jigai.core.permissions import ALLOW, Decision, deny, not_now, require
+from jigai.core.text import join_list
 from jigai.experts.checks import ACTIVE_STATUSES, PENDING_STATUSES
 from jigai.experts.choices import AssignmentStatus, PanelStatus
 from jigai.experts.draw import draw_replacement
@@ -291,7 +292,7 @@ def expert_scores_submit(
         values.append((criterion, score, comment))
     unknown = sorted(set(scores) - {c.code for c in criteria})
     if unknown:
-        errors["scores"] = _("评分细则中没有评分项“%(c)s”。") % {"c": "、".join(unknown)}
+        errors["scores"] = _("评分细则中没有评分项“%(c)s”。") % {"c": join_list(unknown)}
     opinion = _two_places(investment_opinion) if investment_opinion not in (None, "") else None
     total_investment = assignment.application.total_investment
     if opinion is None or not Decimal("0") <= opinion <= total_investment:

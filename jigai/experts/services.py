@@ -34,6 +34,7 @@ from jigai.audit.services import audit_record
 from jigai.calls.models import Call
 from jigai.catalog.models import CatalogItem
 from jigai.core.permissions import require
+from jigai.core.text import join_list
 from jigai.experts.models import (
     ExpertConflict,
     ExpertProfile,
@@ -98,7 +99,7 @@ def expert_profile_upsert(
         unknown = [c for c in codes if c not in found]
         if catalog is None or unknown:
             errors["direction_codes"] = _("现行支持目录中没有编号为“%(c)s”的条目。") % {
-                "c": "、".join(unknown or codes)
+                "c": join_list(unknown or codes)
             }
         directions = [found[c] for c in codes if c in found]
     industry_list = list(dict.fromkeys(c.strip().upper() for c in industry_codes if c and c.strip()))
@@ -106,7 +107,7 @@ def expert_profile_upsert(
     unknown_industries = sorted(set(industry_list) - {i.code for i in industries})
     if unknown_industries:
         errors["industry_codes"] = _("没有行业代码“%(c)s”（国民经济行业分类门类或大类）。") % {
-            "c": "、".join(unknown_industries)
+            "c": join_list(unknown_industries)
         }
     if errors:
         raise ValidationError(errors)

@@ -31,6 +31,7 @@ from jigai.calls.choices import InstalmentTrigger
 from jigai.calls.models import Call
 from jigai.core.money import format_yuan
 from jigai.core.permissions import PermissionRefused, require
+from jigai.core.text import join_list
 from jigai.funds import crypto, ledger, permissions, shares, workflow
 from jigai.funds.choices import (
     SHARE_SOURCES,
@@ -193,7 +194,7 @@ def fund_plan_draft(
                 raise ValidationError(
                     {
                         "application_ids": _("以下申报不是本批次已立项且尚未列入资金计划的项目：%(ids)s")
-                        % {"ids": "、".join(str(i) for i in sorted(wanted - found))}
+                        % {"ids": join_list(str(i) for i in sorted(wanted - found))}
                     }
                 )
         applications = list(candidates)

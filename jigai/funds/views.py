@@ -28,6 +28,7 @@ from jigai.applications.choices import ApplicationStatus
 from jigai.applications.models import Application
 from jigai.calls.models import Call
 from jigai.core.permissions import require
+from jigai.core.text import join_messages
 from jigai.funds import exports, permissions, selectors, services, workflow
 from jigai.funds.choices import BudgetSource, FundPlanStatus
 from jigai.funds.models import FundPlan, FundShare, Instalment
@@ -183,7 +184,7 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             actor=user, plan=plan, action=action, comment=request.POST.get("comment", "")
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
     else:
         messages.success(request, _("已完成：%(a)s。") % {"a": workflow.BY_ACTION[action].label})
     return redirect("funds:plan_detail", pk=plan.pk)

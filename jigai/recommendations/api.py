@@ -24,6 +24,7 @@ from jigai.applications.models import Application
 from jigai.core.api_auth import api_user
 from jigai.core.api_errors import django_validation_details, error_body
 from jigai.core.permissions import require
+from jigai.core.text import join_list
 from jigai.recommendations import municipal, permissions, selectors
 from jigai.recommendations import services as district
 from jigai.recommendations.choices import CorrectionSection, RecommendationStatus
@@ -288,7 +289,7 @@ def recommendation_prepare(request: HttpRequest, payload: RecommendationIn) -> S
     }
     missing = [str(pk) for pk in payload.application_ids if pk not in found]
     if missing:
-        raise ValidationError({"application_ids": _("未找到申报：%(ids)s。") % {"ids": "、".join(missing)}})
+        raise ValidationError({"application_ids": _("未找到申报：%(ids)s。") % {"ids": join_list(missing)}})
     recommendation = district.recommendation_prepare(
         actor=actor,
         applications=[found[pk] for pk in payload.application_ids],

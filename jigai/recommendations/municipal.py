@@ -25,6 +25,7 @@ from jigai.applications.models import Application
 from jigai.applications.selectors import application_scope
 from jigai.applications.services import application_transition
 from jigai.core.permissions import Decision, PermissionRefused, has_role
+from jigai.core.text import join_messages
 from jigai.core.todos import Todo
 from jigai.recommendations.choices import CorrectionStage, RecommendationStatus
 from jigai.recommendations.models import RecommendationItem
@@ -144,7 +145,7 @@ def municipal_batch(*, actor: Any, applications: Sequence[Application], action: 
         except PermissionRefused as exc:
             refused.append((application, exc.reason))
         except ValidationError as exc:
-            refused.append((application, "；".join(exc.messages)))
+            refused.append((application, join_messages(exc.messages)))
     return BatchResult(done, refused)
 
 

@@ -34,6 +34,7 @@ from jigai.applications.selectors import application_scope
 from jigai.applications.services import application_transition
 from jigai.audit.services import audit_record
 from jigai.core.permissions import require
+from jigai.core.text import join_list, join_messages
 from jigai.notifications import recipients
 from jigai.notifications import services as notifications
 from jigai.recommendations.checks import review_eligibility
@@ -95,7 +96,7 @@ def clean_correction_items(items: Sequence[Any]) -> list[tuple[str, str]]:
         if section not in sections:
             errors[f"items.{index}.section"] = _("“%(s)s”不是申报的组成部分，可选：%(options)s。") % {
                 "s": section,
-                "options": "、".join(f"{k}（{v}）" for k, v in sections.items()),
+                "options": join_list(f"{k}（{v}）" for k, v in sections.items()),
             }
         if not reason:
             errors[f"items.{index}.reason"] = _("请写明“%(s)s”需修改的理由。") % {
@@ -267,7 +268,7 @@ def recommendation_prepare(
         missing = [str(pk) for pk in ids if pk not in locked]
         if missing:
             raise ValidationError(
-                {"application_ids": _("未找到申报：%(ids)s。") % {"ids": "、".join(missing)}}
+                {"application_ids": _("未找到申报：%(ids)s。") % {"ids": join_list(missing)}}
             )
         ordered = [locked[pk] for pk in ids]
         _check_recommendable(actor, ordered)
@@ -421,7 +422,7 @@ def recommendation_sign(
             raise ValidationError(_("推荐文件中没有申报，不能签发。"))
         if wrong:
             raise ValidationError(
-                _("以下申报不在区级审核中，推荐文件未签发：%(list)s。") % {"list": "；".join(wrong)}
+                _("以下申报不在区级审核中，推荐文件未签发：%(list)s。") % {"list": join_messages(wrong)}
             )
         locked.document_number = number
         locked.status = RecommendationStatus.SIGNED

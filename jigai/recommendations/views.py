@@ -32,6 +32,7 @@ from jigai.applications.views_official import can_review_applications
 from jigai.calls.models import Call
 from jigai.core.money import format_wan
 from jigai.core.permissions import has_role, require
+from jigai.core.text import join_messages
 from jigai.recommendations import permissions, selectors
 from jigai.recommendations import services as district
 from jigai.recommendations.choices import CorrectionSection, RecommendationStatus
@@ -189,7 +190,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         district.district_start(actor=request.user, application=application)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
     else:
         messages.success(
             request, _("已受理申报 %(ref)s，开始区级审核。") % {"ref": application.reference_number}
@@ -481,7 +482,7 @@ def resubmit(request: HttpRequest, pk: int) -> HttpResponse:
         for rule in exc.failed:
             messages.error(request, f"{rule.label}：{rule.message}")
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
     else:
         messages.success(
             request,

@@ -17,6 +17,7 @@ from jigai.accounts.choices import Role
 from jigai.applications.choices import ApplicationStatus as S
 from jigai.applications.selectors import application_get, application_scope
 from jigai.core.permissions import has_role, require
+from jigai.core.text import join_messages
 from jigai.recommendations import municipal, permissions, selectors
 from jigai.recommendations.views import _decorate, errors_of
 from jigai.reference.models import District
@@ -65,7 +66,7 @@ def batch(request: HttpRequest) -> HttpResponse:
     try:
         result = municipal.municipal_batch(actor=user, applications=applications, action=action)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
         return redirect(back)
     if result.done:
         done_text = (

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from jigai.accounts.choices import Role
 from jigai.audit.services import audit_record
 from jigai.core.permissions import Decision, has_role, require
+from jigai.core.text import join_list
 from jigai.reference.holidays import FIRST_YEAR as HOLIDAY_RULES_FROM
 from jigai.reference.holidays import statutory_holidays
 from jigai.workdays.choices import CalendarDayKind
@@ -212,18 +213,18 @@ def calendar_year_set(
     if outside:
         errors.setdefault("year", []).append(
             _("以下日期不在 %(y)d 年内：%(d)s。")
-            % {"y": year, "d": "、".join(d.isoformat() for d in outside)}
+            % {"y": year, "d": join_list(d.isoformat() for d in outside)}
         )
     both = sorted(holiday_set & workday_set)
     if both:
         errors.setdefault("workdays", []).append(
-            _("以下日期同时填为节假日和调休上班日：%(d)s。") % {"d": "、".join(d.isoformat() for d in both)}
+            _("以下日期同时填为节假日和调休上班日：%(d)s。") % {"d": join_list(d.isoformat() for d in both)}
         )
     weekdays = sorted(d for d in workday_set if d.weekday() < 5)
     if weekdays:
         errors.setdefault("workdays", []).append(
             _("调休上班日应为周六或周日，以下日期本来就是工作日：%(d)s。")
-            % {"d": "、".join(d.isoformat() for d in weekdays)}
+            % {"d": join_list(d.isoformat() for d in weekdays)}
         )
     if errors:
         raise ValidationError(errors)

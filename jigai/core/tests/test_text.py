@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from jigai.core.text import join_and, join_clauses, join_list, join_sentence
+from jigai.core.text import join_and, join_clauses, join_list, join_messages, join_sentence
 
 
 def test_join_list_follows_the_language():
@@ -48,3 +48,10 @@ def test_join_sentence_ends_with_the_languages_full_stop():
         assert join_sentence(["尚未完成：甲", "请填写文号：乙"]) == "尚未完成：甲；请填写文号：乙。"
     with translation.override("en"):
         assert join_sentence(["a", "b"]) == "a; b."
+
+
+def test_join_messages():
+    with translation.override("zh-hans"):
+        assert join_messages(["甲不对。", "乙不对。"]) == "甲不对。；乙不对。"
+    with translation.override("en"):
+        assert join_messages(["A is wrong.", "B is wrong."]) == "A is wrong. B is wrong."
