@@ -215,7 +215,9 @@ class PaymentForm(forms.Form):
     amount = forms.DecimalField(
         label=gettext_lazy("拨付金额（元）"), max_digits=16, decimal_places=2, min_value=0
     )
-    paid_on = forms.DateField(label=gettext_lazy("拨付日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=gettext_lazy("拨付日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     voucher_number = forms.CharField(label=gettext_lazy("凭证号"), max_length=60)
     bank_account = forms.CharField(
         label=gettext_lazy("收款账号"),

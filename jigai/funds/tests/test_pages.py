@@ -93,6 +93,8 @@ def test_the_payment_form_pays_once_per_key(client, plan):
     found = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', form)
     assert found, "the form carries a hidden idempotency key"
     key = found.group(1)
+    # a date input takes ISO dates whatever the language (zh-hans would format 2026/03/01)
+    assert re.search(r'type="date" name="paid_on" value="\d{4}-\d{2}-\d{2}"', form), form
     data = {
         "amount": "660000.00",
         "paid_on": "2026-03-01",
