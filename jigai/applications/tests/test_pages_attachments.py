@@ -116,7 +116,12 @@ def test_files_of_a_submitted_application_cannot_be_deleted(client, enterprise_u
     delete = reverse(
         "applications:attachment_delete", kwargs={"pk": submitted.pk, "attachment_pk": attachment.pk}
     )
-    assert client.post(delete).status_code == 403
+    # the applicant may delete its files, only not once submitted: back to the application, the reason
+    refused = client.post(delete)
+    assert refused.status_code == 302 and refused["Location"] == reverse(
+        "applications:my_detail", kwargs={"pk": submitted.pk}
+    )
+    assert "不能修改" in client.get(refused["Location"]).content.decode()
     assert (
         client.post(
             upload_url(submitted, "feasibility"), {"file": SimpleUploadedFile("a.pdf", PDF)}
