@@ -255,6 +255,11 @@ def expert_conflict_withdraw(request: HttpRequest, organisation_id: int) -> Http
     organisation = Organisation.objects.filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404(_("未找到该单位。"))
-    experts.expert_conflict_withdraw(actor=request.user, organisation=organisation)
-    messages.success(request, _("已撤回与“%(o)s”的利益关联。") % {"o": organisation.name})
+    try:
+        experts.expert_conflict_withdraw(actor=request.user, organisation=organisation)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("已撤回与“%(o)s”的利益关联。") % {"o": organisation.name})
     return redirect("review:expert_profile")

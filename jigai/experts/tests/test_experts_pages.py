@@ -280,3 +280,12 @@ def test_the_default_scoring_deadline_is_17_00_shanghai_on_a_working_day() -> No
     assert deadline.tzinfo == shanghai and (deadline.hour, deadline.minute) == (17, 0)
     assert is_working_day(deadline.date()) and deadline.date() > asked.date() + dt.timedelta(days=10)
     assert shown == deadline.strftime("%Y-%m-%dT17:00")
+
+
+def test_an_expert_not_yet_in_the_pool_withdrawing_a_conflict_is_told_why(client):
+    user = expert_user()  # an expert account without an entry in the pool
+    other = institution()
+    client.force_login(user)
+    response = client.post(f"/review/expert/conflicts/{other.pk}/withdraw/", follow=True)
+    assert response.status_code == 200
+    assert "您尚未纳入评审专家库" in response.content.decode()
