@@ -12,7 +12,17 @@
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { top: 0 },
     grid: { left: 8, right: 8, bottom: 8, top: 40, containLabel: true },
-    xAxis: { type: "value" },
+    // Axis ticks in the page language's compact form (5000万 / 50M) so they fit a phone's width.
+    xAxis: {
+      type: "value",
+      axisLabel: {
+        hideOverlap: true,
+        formatter: new Intl.NumberFormat(document.documentElement.lang || "zh-Hans", {
+          notation: "compact",
+          maximumFractionDigits: 1,
+        }).format,
+      },
+    },
     yAxis: { type: "category", data: chart.labels, axisLabel: { width: 140, overflow: "truncate" } },
     series: keys.map(function (key) {
       return { name: chart.names[key], type: "bar", stack: "total", data: chart.series[key].map(Number) };
