@@ -230,7 +230,7 @@ class Filler:
         )
         self.call.refresh_from_db()
         self.districts = list(District.objects.values_list("code", flat=True))
-        huge = Decimal("9000000000000.00")
+        huge = Decimal("2000000000000.00")  # 2万亿: enough for 200,000 projects, exact in a double
         services.budget_create(
             actor=self.finance, fiscal_year=2026, source=BudgetSource.MUNICIPAL, amount=huge
         )
@@ -474,11 +474,13 @@ class Filler:
                 moves.setdefault(s.budget_id or 0, [Decimal(0), Decimal(0)])[0] += s.amount
             for p in made:
                 moves.setdefault(p.share.budget_id or 0, [Decimal(0), Decimal(0)])[1] += p.amount
-            for budget_id, (committed, disbursed) in moves.items():
-                Budget.objects.filter(pk=budget_id).update(
-                    committed=F("committed") + committed,
-                    available=F("available") - committed,
-                    disbursed=F("disbursed") + disbursed,
+            for budget in Budget.objects.filter(pk__in=list(moves)):
+                committed, disbursed = moves[budget.pk]
+                # exact Decimals, as the ledger writes them (SQLite would add F() in binary floats)
+                Budget.objects.filter(pk=budget.pk).update(
+                    committed=budget.committed + committed,
+                    available=budget.available - committed,
+                    disbursed=budget.disbursed + disbursed,
                 )
             written += n
             payments += len(made)
