@@ -308,3 +308,26 @@ def scratch_database(kind: str, vendor: str, postgres_url: str) -> tuple[str, Pa
         var_dir,
         lambda: _pg_admin(postgres_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'),
     )
+
+
+def print_table(rows: list[list[str]]) -> None:
+    """Print a results table: the first row is the header, the first column left-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)))
+        if n == 0:
+            print("  ".join("-" * w for w in widths))
+
+
+def write_results(name: str, args: Any, results: list[Any]) -> None:
+    """Keep a bench run's arguments and results as bench/results/NAME-<UTC stamp>.json."""
+    import datetime as dt
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    results_dir = root / "bench" / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    out = results_dir / f"{name}-{stamp}.json"
+    out.write_text(json.dumps({"args": vars(args), "results": results}, ensure_ascii=False, indent=1))
+    print(f"\n结果已写入 {out.relative_to(root)}")

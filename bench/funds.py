@@ -48,7 +48,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.database import scratch_database  # noqa: E402 - after the path is set
+from bench.database import print_table, scratch_database, write_results  # noqa: E402 - after the path is set
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/jigai_bench_funds"
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -148,11 +148,7 @@ def print_result(result: dict[str, Any], args: argparse.Namespace) -> bool:
                 verdict,
             ]
         )
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    for n, row in enumerate(rows):
-        print("  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(row)))
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
+    print_table(rows)
     return ok
 
 
@@ -169,11 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         results.append(result)
         ok = print_result(result, args) and ok
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-    out = RESULTS_DIR / f"funds-{stamp}.json"
-    out.write_text(json.dumps({"args": vars(args), "results": results}, ensure_ascii=False, indent=1))
-    print(f"\n结果已写入 {out.relative_to(ROOT)}")
+    write_results("funds", args, results)
     return 1 if args.strict and not ok else 0
 
 
